@@ -1,0 +1,80 @@
+"""Shared fixtures: the actors every test talks about, and an API client with a token."""
+
+import os
+
+import pytest
+
+os.environ.setdefault("PENGGERAK_FAST_PASSWORD_HASHER", "1")
+
+from penggerak.accounts.models import Role
+from penggerak.registry.tests.factories import (
+    CommunityFactory,
+    MemberFactory,
+    PartnerFactory,
+    UserFactory,
+)
+
+PASSWORD = "rahasia-123"
+
+
+@pytest.fixture
+def community(db):
+    return CommunityFactory(name="Komunitas Bandung Juara", slug="bandung-juara")
+
+
+@pytest.fixture
+def other_community(db):
+    return CommunityFactory(
+        name="Komunitas Surabaya Maju", slug="surabaya-maju", regency_id="35.78"
+    )
+
+
+@pytest.fixture
+def secretariat(db):
+    return UserFactory(username="sekretariat-uji", role=Role.SECRETARIAT, is_staff=True)
+
+
+@pytest.fixture
+def coordinator(db, community):
+    user = UserFactory(username="koord-bandung", role=Role.COORDINATOR)
+    community.coordinators.add(user)
+    return user
+
+
+@pytest.fixture
+def other_coordinator(db, other_community):
+    user = UserFactory(username="koord-surabaya", role=Role.COORDINATOR)
+    other_community.coordinators.add(user)
+    return user
+
+
+@pytest.fixture
+def partner_user(db):
+    partner = PartnerFactory(name="Bank Uji", slug="bank-uji")
+    user = UserFactory(username="staf-bank", role=Role.PARTNER)
+    partner.staff.add(user)
+    return user
+
+
+@pytest.fixture
+def member(db, community):
+    return MemberFactory(community=community, full_name="Siti Aminah")
+
+
+@pytest.fixture
+def member_user(db, member):
+    user = UserFactory(username="+6281200000001", phone="+6281200000001", role=Role.MEMBER)
+    member.user = user
+    member.save(update_fields=["user"])
+    return user
+
+
+@pytest.fixture
+def api_token():
+    """Issue a bearer token for a user through the real token service."""
+    from penggerak.accounts.services import api_token_issue
+
+    def issue(user):
+        return api_token_issue(username=user.username, password=PASSWORD)
+
+    return issue

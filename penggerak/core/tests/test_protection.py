@@ -1,0 +1,63 @@
+"""NIK protection: digests, encryption, masking and key rotation."""
+
+import base64
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.management import call_command
+
+from penggerak.core import protection
+
+NIK = "3273015707900001"
+
+
+@pytest.fixture(autouse=True)
+def fresh_keys():
+    protection.reset_key_cache()
+    yield
+    protection.reset_key_cache()
+
+
+def test_digest_is_keyed_and_stable():
+    assert protection.nik_digest(NIK) == protection.nik_digest(NIK)
+    assert protection.nik_digest(NIK) != protection.nik_digest("3273015707900002")
+    assert len(protection.nik_digest(NIK)) == 64
+
+
+def test_digest_depends_on_the_secret_key(settings):
+    before = protection.nik_digest(NIK)
+    settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789abcdef"
+    protection.reset_key_cache()
+    assert protection.nik_digest(NIK) != before
+
+
+def test_encryption_round_trip_hides_the_value():
+    token = protection.nik_encrypt(NIK)
+    assert NIK not in token
+    assert protection.nik_decrypt(token) == NIK
+
+
+def test_mask_keeps_province_and_last_four():
+    assert protection.nik_mask(NIK) == "32**********0001"
+
+
+@pytest.mark.django_db
+def test_rotation_reencrypts_and_rehashes_every_member(settings, community):
+    from penggerak.registry.models import Member
+    from penggerak.registry.tests.factories import MemberFactory
+
+    members = MemberFactory.create_batch(3, community=community)
+    niks = {m.pk: protection.nik_decrypt(m.nik_ciphertext) for m in members}
+    old_key = base64.urlsafe_b64encode(protection._derive(b"nik-encryption-v1")).decode()
+    new_key = Fernet.generate_key().decode()
+    settings.NIK_ENCRYPTION_KEYS = [new_key, old_key]
+    settings.NIK_HASH_KEY = base64.b64encode(b"n" * 32).decode()
+    protection.reset_key_cache()
+
+    call_command("nik_keys", "rotate", batch_size=2)
+
+    only_new = Fernet(new_key.encode())
+    for member in Member.objects.all():
+        nik = only_new.decrypt(member.nik_ciphertext.encode()).decode()
+        assert nik == niks[member.pk]
+        assert member.nik_digest == protection.nik_digest(nik)

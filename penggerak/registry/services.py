@@ -1,0 +1,661 @@
+"""Writes to the registry. Every public function here is atomic and audited.
+
+Services validate with ``penggerak.core.identity`` and raise ``DomainError`` with per-field
+messages; nothing is saved when any field is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from penggerak.accounts.models import Role, User
+from penggerak.core.audit import audit_record
+from penggerak.core.errors import DomainError, PermissionDenied
+from penggerak.core.identity import (
+    normalize_nik,
+    validate_email,
+    validate_kbli,
+    validate_nib,
+    validate_nik,
+    validate_npwp,
+    validate_phone,
+)
+from penggerak.core.models import AuditEvent, Region, RegionLevel
+from penggerak.core.protection import nik_decrypt, nik_digest, nik_encrypt, nik_mask
+from penggerak.core.text import search_text
+from penggerak.registry.models import (
+    Agreement,
+    Business,
+    Community,
+    Member,
+    Partner,
+    PartnerContact,
+)
+from penggerak.registry.selectors import communities_visible_to, member_may_see
+
+CONSENT_TEXT_VERSION = "2026-1"
+CONSENT_PURPOSE = "Keanggotaan gerakan dan pendampingan usaha"
+
+Action = AuditEvent.Action
+
+
+class _FieldErrors:
+    """Collects every field's problem before raising, so a form shows them all at once."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, list] = {}
+
+    def add(self, field: str, message: Any) -> None:
+        self.fields.setdefault(field, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise DomainError(
+                "validation_error", _("Periksa kembali isian yang ditandai."), fields=self.fields
+            )
+
+
+def _require_coordinator_of(actor: Any, community: Community) -> None:
+    """Only the secretariat (in scope) or the community's own coordinators may write."""
+    if not communities_visible_to(actor).filter(pk=community.pk).exists():
+        raise PermissionDenied()
+    if actor.role == Role.MEMBER and not actor.is_secretariat:
+        raise PermissionDenied()
+
+
+def _clean_person_fields(
+    errors: _FieldErrors,
+    *,
+    phone: str | None,
+    email: str | None,
+) -> dict:
+    cleaned: dict = {}
+    if phone is not None:
+        if phone.strip():
+            result = validate_phone(phone)
+            if result.valid:
+                cleaned["phone"] = result.normalized
+            else:
+                for issue in result.errors:
+                    errors.add("phone", issue.message)
+        else:
+            cleaned["phone"] = ""
+    if email is not None:
+        if email.strip():
+            result = validate_email(email)
+            if result.valid:
+                cleaned["email"] = result.normalized
+            else:
+                for issue in result.errors:
+                    errors.add("email", issue.message)
+        else:
+            cleaned["email"] = ""
+    return cleaned
+
+
+def _clean_village(errors: _FieldErrors, village_code: str | None) -> Region | None:
+    if not village_code:
+        return None
+    village = Region.objects.filter(
+        code=village_code.strip(), level=RegionLevel.VILLAGE, is_current=True
+    ).first()
+    if village is None:
+        errors.add("village", _("Kode desa/kelurahan tidak dikenal."))
+    return village
+
+
+def _duplicate_nik_error(*, actor: Any, digest: str) -> DomainError:
+    """Name the other community only when the actor may see that member (no leaks)."""
+    existing = Member.objects.select_related("community").filter(nik_digest=digest).first()
+    if existing is not None and member_may_see(actor=actor, member=existing):
+        message = _("NIK ini sudah terdaftar sebagai anggota komunitas %(community)s.") % {
+            "community": existing.community.name
+        }
+    else:
+        message = _("NIK ini sudah terdaftar sebagai anggota gerakan.")
+    return DomainError("nik_duplicate", message, fields={"nik": [message]})
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    given_at: dt.datetime
+    purpose: str = CONSENT_PURPOSE
+    text_version: str = CONSENT_TEXT_VERSION
+
+
+def member_register(
+    *,
+    actor: Any,
+    community: Community,
+    full_name: str,
+    nik: str,
+    birth_date: dt.date | None = None,
+    sex: str | None = None,
+    phone: str = "",
+    email: str = "",
+    village_code: str | None = None,
+    address: str = "",
+    joined_on: dt.date | None = None,
+    consent: bool = False,
+    status: str = Member.Status.ACTIVE,
+    user: User | None = None,
+) -> Member:
+    """Register a person as a member of ``community``.
+
+    One NIK is one member nationally (unique keyed hash, enforced by the database too).
+    Birth date and sex default to what the NIK encodes and must agree with it when given.
+    Raises DomainError (``validation_error``, ``nik_duplicate``) or PermissionDenied.
+    """
+    if user is None:
+        _require_coordinator_of(actor, community)
+    errors = _FieldErrors()
+    full_name = " ".join((full_name or "").split())
+    if not full_name:
+        errors.add("full_name", _("Nama lengkap wajib diisi."))
+    nik_result = validate_nik(nik or "", birth_date=birth_date, sex=sex)
+    for issue in nik_result.errors:
+        target = {
+            "nik_birth_date_mismatch": "birth_date",
+            "nik_sex_mismatch": "sex",
+        }.get(issue.code, "nik")
+        errors.add(target, issue.message)
+    cleaned = _clean_person_fields(errors, phone=phone, email=email)
+    village = _clean_village(errors, village_code)
+    if community.status == Community.Status.INACTIVE:
+        errors.add("community", _("Komunitas ini tidak aktif."))
+    errors.raise_if_any()
+
+    normalized_nik = nik_result.normalized or ""
+    digest = nik_digest(normalized_nik)
+    if Member.objects.filter(nik_digest=digest).exists():
+        raise _duplicate_nik_error(actor=actor, digest=digest)
+    details = nik_result.details
+    now = timezone.now()
+    member = Member(
+        full_name=full_name,
+        search_name=search_text(full_name),
+        nik_digest=digest,
+        nik_ciphertext=nik_encrypt(normalized_nik),
+        nik_masked=nik_mask(normalized_nik),
+        birth_date=birth_date or dt.date.fromisoformat(details["birth_date"]),
+        sex=sex or details["sex"],
+        village=village,
+        region_id=village.code if village else community.regency_id,
+        address=address.strip(),
+        community=community,
+        joined_on=joined_on or timezone.localdate(),
+        status=status,
+        user=user,
+        **cleaned,
+    )
+    if consent:
+        member.consent_given_at = now
+        member.consent_purpose = CONSENT_PURPOSE
+        member.consent_text_version = CONSENT_TEXT_VERSION
+    # Step 1 (registration) is done when the record is complete and consent is given.
+    member.furthest_step = 1 if consent and member.phone else 0
+    try:
+        with transaction.atomic():
+            member.save()
+            Community.objects.filter(pk=community.pk).update(member_count=F("member_count") + 1)
+            audit_record(
+                actor=actor,
+                action=Action.CREATE,
+                obj=member,
+                changes={"community": community.slug, "status": member.status},
+            )
+    except IntegrityError:
+        # Lost a race with a concurrent registration of the same NIK: the constraint held.
+        raise _duplicate_nik_error(actor=actor, digest=digest) from None
+    return member
+
+
+_MEMBER_EDITABLE = ("full_name", "phone", "email", "village_code", "address", "status")
+
+
+@transaction.atomic
+def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
+    """Change a member's contact and address fields or status; records each change.
+
+    NIK, birth date and sex are identity, fixed at registration. Raises DomainError.
+    """
+    _require_coordinator_of(actor, member.community)
+    unknown = set(changes) - set(_MEMBER_EDITABLE)
+    if unknown:
+        raise DomainError(
+            "validation_error",
+            _("Kolom ini tidak dapat diubah: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+            fields={name: [_("Tidak dapat diubah.")] for name in unknown},
+        )
+    errors = _FieldErrors()
+    new_values: dict[str, Any] = _clean_person_fields(
+        errors, phone=changes.get("phone"), email=changes.get("email")
+    )
+    if "full_name" in changes:
+        name = " ".join((changes["full_name"] or "").split())
+        if not name:
+            errors.add("full_name", _("Nama lengkap wajib diisi."))
+        new_values["full_name"] = name
+        new_values["search_name"] = search_text(name)
+    if "address" in changes:
+        new_values["address"] = (changes["address"] or "").strip()
+    if "status" in changes:
+        if changes["status"] not in Member.Status.values:
+            errors.add("status", _("Status tidak dikenal."))
+        new_values["status"] = changes["status"]
+    if "village_code" in changes:
+        village = _clean_village(errors, changes["village_code"])
+        new_values["village"] = village
+        new_values["region_id"] = village.code if village else member.community.regency_id
+    errors.raise_if_any()
+
+    diff = {}
+    for field, value in new_values.items():
+        old = getattr(member, field)
+        if old != value:
+            if field not in ("search_name", "region_id"):
+                key = "village" if field == "village" else field
+                diff[key] = [str(old or ""), str(value or "")]
+            setattr(member, field, value)
+    if diff:
+        member.save()
+        audit_record(actor=actor, action=Action.UPDATE, obj=member, changes=diff)
+    return member
+
+
+@transaction.atomic
+def member_approve(*, actor: Any, member: Member) -> Member:
+    """A coordinator approves a self-registered (pending) member, who becomes active."""
+    _require_coordinator_of(actor, member.community)
+    if member.status != Member.Status.PENDING:
+        raise DomainError("not_pending", _("Anggota ini tidak sedang menunggu persetujuan."))
+    member.status = Member.Status.ACTIVE
+    member.save(update_fields=["status", "updated_at"])
+    if member.user_id:
+        User.objects.filter(pk=member.user_id).update(is_active=True)
+    audit_record(actor=actor, action=Action.APPROVE, obj=member)
+    return member
+
+
+@transaction.atomic
+def member_transfer(*, actor: Any, member: Member, to_community: Community, reason: str) -> Member:
+    """Move a member to another community: an explicit, audited action.
+
+    The actor must be allowed to write in both communities (secretariat, or a coordinator of
+    both). Raises DomainError or PermissionDenied.
+    """
+    _require_coordinator_of(actor, member.community)
+    _require_coordinator_of(actor, to_community)
+    if not (reason or "").strip():
+        raise DomainError(
+            "reason_required",
+            _("Alasan pemindahan wajib diisi."),
+            fields={"reason": [_("Alasan pemindahan wajib diisi.")]},
+        )
+    if to_community.pk == member.community_id:
+        raise DomainError("same_community", _("Anggota sudah berada di komunitas ini."))
+    old = member.community
+    member.community = to_community
+    if member.village_id is None:
+        member.region_id = to_community.regency_id
+    member.save(update_fields=["community", "region", "updated_at"])
+    Community.objects.filter(pk=old.pk).update(member_count=F("member_count") - 1)
+    Community.objects.filter(pk=to_community.pk).update(member_count=F("member_count") + 1)
+    audit_record(
+        actor=actor,
+        action=Action.TRANSFER,
+        obj=member,
+        reason=reason.strip(),
+        changes={"community": [old.slug, to_community.slug]},
+    )
+    return member
+
+
+def member_reveal_nik(*, actor: Any, member: Member, reason: str) -> str:
+    """Return the full NIK and record who saw it and why.
+
+    Only the secretariat and the member's own coordinators may, always with a reason.
+    """
+    if not (reason or "").strip():
+        raise DomainError(
+            "reason_required",
+            _("Tuliskan alasan membuka NIK lengkap."),
+            fields={"reason": [_("Alasan wajib diisi.")]},
+        )
+    _require_coordinator_of(actor, member.community)
+    audit_record(actor=actor, action=Action.VIEW_NIK, obj=member, reason=reason.strip())
+    return nik_decrypt(member.nik_ciphertext)
+
+
+@transaction.atomic
+def member_self_register(
+    *,
+    community: Community,
+    full_name: str,
+    nik: str,
+    phone: str,
+    password: str,
+    birth_date: dt.date | None = None,
+    sex: str | None = None,
+    email: str = "",
+    consent: bool,
+) -> Member:
+    """A person signs up on their phone: a pending member of the chosen community.
+
+    They log in with their phone number once the coordinator approves. Consent is required.
+    """
+    errors = _FieldErrors()
+    if not consent:
+        errors.add("consent", _("Persetujuan pemrosesan data wajib dicentang."))
+    phone_result = validate_phone(phone or "")
+    if not phone_result.valid:
+        for issue in phone_result.errors:
+            errors.add("phone", issue.message)
+    elif User.objects.filter(phone=phone_result.normalized).exists():
+        errors.add("phone", _("Nomor HP ini sudah dipakai akun lain."))
+    if len(password or "") < 8:
+        errors.add("password", _("Kata sandi minimal 8 karakter."))
+    if community.status != Community.Status.ACTIVE:
+        errors.add("community", _("Komunitas ini belum menerima pendaftaran."))
+    errors.raise_if_any()
+    user = User(
+        username=phone_result.normalized,
+        phone=phone_result.normalized,
+        role=Role.MEMBER,
+        is_active=False,
+        first_name=" ".join(full_name.split())[:150],
+    )
+    user.set_password(password)
+    user.save()
+    return member_register(
+        actor=None,
+        community=community,
+        full_name=full_name,
+        nik=nik,
+        birth_date=birth_date,
+        sex=sex,
+        phone=phone_result.normalized or "",
+        email=email,
+        consent=True,
+        status=Member.Status.PENDING,
+        user=user,
+    )
+
+
+# --- Communities -------------------------------------------------------------------------
+
+
+def _require_secretariat(actor: Any) -> None:
+    if not (getattr(actor, "is_authenticated", False) and actor.is_secretariat):
+        raise PermissionDenied()
+
+
+def _unique_slug(model: Any, base: str) -> str:
+    base = slugify(base)[:70] or "komunitas"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def community_create(
+    *,
+    actor: Any,
+    name: str,
+    regency_code: str,
+    slug: str = "",
+    founded_on: dt.date | None = None,
+    status: str = Community.Status.ACTIVE,
+) -> Community:
+    """The secretariat registers a community in a current regency/city. Raises DomainError."""
+    _require_secretariat(actor)
+    errors = _FieldErrors()
+    name = " ".join((name or "").split())
+    if not name:
+        errors.add("name", _("Nama komunitas wajib diisi."))
+    regency = Region.objects.filter(
+        code=(regency_code or "").strip(), level=RegionLevel.REGENCY, is_current=True
+    ).first()
+    if regency is None:
+        errors.add("regency", _("Kabupaten/kota tidak dikenal."))
+    elif actor.province_id and not regency.code.startswith(actor.province_id):
+        errors.add("regency", _("Kabupaten/kota di luar provinsi Anda."))
+    if slug and Community.objects.filter(slug=slug).exists():
+        errors.add("slug", _("Kode komunitas ini sudah dipakai."))
+    if status not in Community.Status.values:
+        errors.add("status", _("Status tidak dikenal."))
+    errors.raise_if_any()
+    community = Community.objects.create(
+        name=name,
+        slug=slugify(slug) if slug else _unique_slug(Community, name),
+        regency=regency,
+        founded_on=founded_on,
+        status=status,
+    )
+    audit_record(actor=actor, action=Action.CREATE, obj=community)
+    return community
+
+
+@transaction.atomic
+def community_add_coordinator(*, actor: Any, community: Community, user: User) -> None:
+    """Make ``user`` a coordinator of ``community`` (their role becomes coordinator)."""
+    _require_secretariat(actor)
+    if user.role not in (Role.COORDINATOR, Role.MEMBER):
+        raise DomainError("role_conflict", _("Pengguna ini sudah memiliki peran lain."))
+    if user.role != Role.COORDINATOR:
+        user.role = Role.COORDINATOR
+        user.save(update_fields=["role"])
+    community.coordinators.add(user)
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=community,
+        changes={"coordinator_added": user.get_username()},
+    )
+
+
+# --- Businesses --------------------------------------------------------------------------
+
+# PP 7/2021: capital excluding land and buildings, and annual sales. When the two criteria
+# disagree, the higher class applies (a grown business is no longer "micro").
+_CAPITAL_LIMITS = ((1_000_000_000, "micro"), (5_000_000_000, "small"), (10_000_000_000, "medium"))
+_ANNUAL_SALES_LIMITS = (
+    (2_000_000_000, "micro"),
+    (15_000_000_000, "small"),
+    (50_000_000_000, "medium"),
+)
+_SIZE_ORDER = ["micro", "small", "medium", "large"]
+
+
+def business_size_class(*, capital: int, monthly_turnover: int) -> str:
+    """Size class per PP 7/2021 from capital and annual sales (12 x monthly turnover)."""
+
+    def by(limits: tuple, amount: int) -> str:
+        for limit, size in limits:
+            if amount <= limit:
+                return size
+        return "large"
+
+    by_capital = by(_CAPITAL_LIMITS, capital)
+    by_sales = by(_ANNUAL_SALES_LIMITS, monthly_turnover * 12)
+    return max(by_capital, by_sales, key=_SIZE_ORDER.index)
+
+
+@transaction.atomic
+def business_create(
+    *,
+    actor: Any,
+    owner: Member,
+    name: str,
+    sector: str,
+    kbli_code: str = "",
+    kbli_edition: int | None = None,
+    nib: str = "",
+    npwp: str = "",
+    employees: int = 0,
+    monthly_turnover: int = 0,
+    capital: int = 0,
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> Business:
+    """Add a business to a member; identifiers are validated, the size class is derived."""
+    if not (actor is not None and owner.user_id and actor.pk == owner.user_id):
+        _require_coordinator_of(actor, owner.community)
+    errors = _FieldErrors()
+    name = " ".join((name or "").split())
+    if not name:
+        errors.add("name", _("Nama usaha wajib diisi."))
+    if sector not in Business.Sector.values:
+        errors.add("sector", _("Sektor tidak dikenal."))
+    cleaned: dict[str, Any] = {}
+    for field, value, check in (("nib", nib, validate_nib), ("npwp", npwp, validate_npwp)):
+        if value and value.strip():
+            result = check(value)
+            if result.valid:
+                cleaned[field] = result.normalized
+            else:
+                for issue in result.errors:
+                    errors.add(field, issue.message)
+    if kbli_code and kbli_code.strip():
+        result = validate_kbli(kbli_code, edition=kbli_edition or 2020)
+        if result.valid:
+            cleaned["kbli_code"] = result.normalized
+            cleaned["kbli_edition"] = kbli_edition or 2020
+        else:
+            for issue in result.errors:
+                errors.add("kbli_code", issue.message)
+    for field, value in (
+        ("employees", employees),
+        ("monthly_turnover", monthly_turnover),
+        ("capital", capital),
+    ):
+        if value is None or value < 0:
+            errors.add(field, _("Tidak boleh negatif."))
+    if (latitude is None) != (longitude is None):
+        errors.add("latitude", _("Isi lintang dan bujur bersama-sama."))
+    elif latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        errors.add("latitude", _("Koordinat di luar jangkauan."))
+    errors.raise_if_any()
+    business = Business.objects.create(
+        owner=owner,
+        name=name,
+        sector=sector,
+        employees=employees,
+        monthly_turnover=monthly_turnover,
+        capital=capital,
+        size_class=business_size_class(capital=capital, monthly_turnover=monthly_turnover),
+        latitude=latitude,
+        longitude=longitude,
+        **cleaned,
+    )
+    audit_record(actor=actor, action=Action.CREATE, obj=business, changes={"owner": owner.pk})
+    return business
+
+
+# --- Partners ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def partner_create(
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    region_code: str | None = None,
+    website: str = "",
+    slug: str = "",
+) -> Partner:
+    """The secretariat registers a partner organisation. Raises DomainError."""
+    _require_secretariat(actor)
+    errors = _FieldErrors()
+    name = " ".join((name or "").split())
+    if not name:
+        errors.add("name", _("Nama mitra wajib diisi."))
+    if kind not in Partner.Kind.values:
+        errors.add("kind", _("Jenis mitra tidak dikenal."))
+    region = None
+    if region_code:
+        region = Region.objects.filter(code=region_code.strip(), is_current=True).first()
+        if region is None:
+            errors.add("region", _("Wilayah tidak dikenal."))
+    if slug and Partner.objects.filter(slug=slug).exists():
+        errors.add("slug", _("Kode mitra ini sudah dipakai."))
+    errors.raise_if_any()
+    partner = Partner.objects.create(
+        name=name,
+        kind=kind,
+        region=region,
+        website=website,
+        slug=slugify(slug) if slug else _unique_slug(Partner, name),
+    )
+    audit_record(actor=actor, action=Action.CREATE, obj=partner)
+    return partner
+
+
+@transaction.atomic
+def partner_add_contact(
+    *, actor: Any, partner: Partner, name: str, position: str = "", phone: str = "", email: str = ""
+) -> PartnerContact:
+    """Add a contact person to a partner; phone and email are validated."""
+    _require_secretariat(actor)
+    errors = _FieldErrors()
+    if not (name or "").strip():
+        errors.add("name", _("Nama kontak wajib diisi."))
+    cleaned = _clean_person_fields(errors, phone=phone, email=email)
+    errors.raise_if_any()
+    contact = PartnerContact.objects.create(
+        partner=partner, name=name.strip(), position=position.strip(), **cleaned
+    )
+    audit_record(actor=actor, action=Action.UPDATE, obj=partner, changes={"contact": name})
+    return contact
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    actor: Any,
+    partner: Partner,
+    number: str,
+    title: str,
+    signed_on: dt.date,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    scope: str = "",
+) -> Agreement:
+    """Record an MoU with a partner; numbers are unique per partner and dates ordered."""
+    _require_secretariat(actor)
+    errors = _FieldErrors()
+    if not (number or "").strip():
+        errors.add("number", _("Nomor MoU wajib diisi."))
+    elif Agreement.objects.filter(partner=partner, number=number.strip()).exists():
+        errors.add("number", _("Nomor MoU ini sudah tercatat untuk mitra ini."))
+    if not (title or "").strip():
+        errors.add("title", _("Judul wajib diisi."))
+    if ends_on and ends_on < starts_on:
+        errors.add("ends_on", _("Tanggal berakhir tidak boleh sebelum tanggal mulai."))
+    errors.raise_if_any()
+    agreement = Agreement.objects.create(
+        partner=partner,
+        number=number.strip(),
+        title=title.strip(),
+        signed_on=signed_on,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        scope=scope.strip(),
+    )
+    audit_record(actor=actor, action=Action.CREATE, obj=agreement)
+    return agreement
+
+
+def nik_lookup_digest(nik: str) -> str:
+    """Digest of a NIK as typed (separators allowed), for lookups by other apps."""
+    return nik_digest(normalize_nik(nik))

@@ -1,0 +1,138 @@
+"""Scoped reads: who sees which members, filters, counts."""
+
+import datetime as dt
+
+import pytest
+
+from penggerak.core.errors import DomainError, NotFound
+from penggerak.core.identity import compose_nik
+from penggerak.registry import selectors
+from penggerak.registry.models import Business
+from penggerak.registry.tests.factories import (
+    BANDUNG_DISTRICT,
+    BusinessFactory,
+    MemberFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_communities(community, other_community):
+    here = MemberFactory.create_batch(3, community=community)
+    there = MemberFactory.create_batch(2, community=other_community)
+    return here, there
+
+
+class TestScope:
+    def test_secretariat_sees_everyone(self, secretariat, two_communities):
+        assert selectors.members_visible_to(secretariat).count() == 5
+
+    def test_provincial_secretariat_sees_its_province(self, secretariat, two_communities):
+        here, _there = two_communities
+        secretariat.province_id = "32"
+        secretariat.save()
+        visible = set(selectors.members_visible_to(secretariat).values_list("pk", flat=True))
+        assert visible == {m.pk for m in here}
+
+    def test_coordinator_sees_own_communities(self, coordinator, two_communities):
+        here, _there = two_communities
+        visible = set(selectors.members_visible_to(coordinator).values_list("pk", flat=True))
+        assert visible == {m.pk for m in here}
+
+    def test_member_sees_only_self(self, member_user, member, two_communities):
+        assert list(selectors.members_visible_to(member_user)) == [member]
+
+    def test_partner_and_anonymous_see_nobody(self, partner_user, two_communities):
+        from django.contrib.auth.models import AnonymousUser
+
+        assert selectors.members_visible_to(partner_user).count() == 0
+        assert selectors.members_visible_to(AnonymousUser()).count() == 0
+        assert selectors.members_visible_to(None).count() == 0
+
+    def test_inactive_user_sees_nobody(self, coordinator, two_communities):
+        coordinator.is_active = False
+        coordinator.save()
+        assert selectors.members_visible_to(coordinator).count() == 0
+
+    def test_not_yours_looks_like_missing(self, other_coordinator, member):
+        with pytest.raises(NotFound) as not_yours:
+            selectors.member_get(actor=other_coordinator, member_id=member.pk)
+        with pytest.raises(NotFound) as missing:
+            selectors.member_get(actor=other_coordinator, member_id=999_999)
+        assert not_yours.value.as_dict() == missing.value.as_dict()
+
+
+class TestFilters:
+    def test_name_prefix_is_case_and_accent_insensitive(self, secretariat, community):
+        MemberFactory(community=community, full_name="Siti Ãminah")
+        MemberFactory(community=community, full_name="Budi Santoso")
+        names = [
+            m.full_name
+            for m in selectors.member_list(actor=secretariat, filters={"q": "  SITI  ã"})
+        ]
+        assert names == ["Siti Ãminah"]
+
+    def test_nik_matches_exactly_in_any_format(self, secretariat, community):
+        nik = compose_nik(BANDUNG_DISTRICT, dt.date(1979, 1, 2), "L", 77)
+        target = MemberFactory(
+            community=community, nik=nik, sex="L", birth_date=dt.date(1979, 1, 2)
+        )
+        MemberFactory(community=community)
+        spaced = f"{nik[:6]} {nik[6:12]} {nik[12:]}"
+        assert list(selectors.member_list(actor=secretariat, filters={"q": spaced})) == [target]
+
+    def test_phone_matches_in_local_form(self, secretariat, community):
+        target = MemberFactory(community=community, phone="+6281398765432")
+        MemberFactory(community=community)
+        found = selectors.member_list(actor=secretariat, filters={"q": "0813-9876-5432"})
+        assert list(found) == [target]
+
+    def test_region_province_step_sector_community(self, secretariat, two_communities):
+        here, there = two_communities
+        here[0].furthest_step = 4
+        here[0].save()
+        BusinessFactory(owner=there[1], sector=Business.Sector.CRAFT)
+
+        def ids(**filters):
+            return {m.pk for m in selectors.member_list(actor=secretariat, filters=filters)}
+
+        assert ids(province="32") == {m.pk for m in here}
+        assert ids(region="35.78") == {m.pk for m in there}
+        assert ids(step=4) == {here[0].pk}
+        assert ids(sector="craft") == {there[1].pk}
+        assert ids(community=here[0].community.slug) == {m.pk for m in here}
+        assert ids(province="3") == set()
+
+    def test_filters_never_widen_scope(self, coordinator, two_communities):
+        _here, there = two_communities
+        found = selectors.member_list(
+            actor=coordinator, filters={"community": there[0].community.slug}
+        )
+        assert list(found) == []
+
+    def test_malformed_filter_is_a_domain_error(self, secretariat):
+        with pytest.raises(DomainError) as caught:
+            selectors.member_list(actor=secretariat, filters={"step": "abc"})
+        assert caught.value.code == "invalid_filter"
+        assert "step" in caught.value.fields
+
+
+class TestCount:
+    def test_counter_path_and_query_path_agree(self, secretariat, coordinator, two_communities):
+        _here, _there = two_communities
+        assert selectors.member_count(actor=secretariat) == 5
+        assert selectors.member_count(actor=coordinator) == 3
+        assert (
+            selectors.member_count(actor=secretariat, filters={"community": "surabaya-maju"}) == 2
+        )
+        assert selectors.member_count(actor=secretariat, filters={"province": "35"}) == 2
+        assert (
+            selectors.member_count(actor=coordinator, filters={"community": "surabaya-maju"}) == 0
+        )
+
+    def test_counter_read_costs_one_query(
+        self, secretariat, two_communities, django_assert_num_queries
+    ):
+        with django_assert_num_queries(1):
+            selectors.member_count(actor=secretariat)
