@@ -177,7 +177,7 @@ def postal_codes() -> frozenset[str]:
 # --- names -------------------------------------------------------------------------------
 
 # Punctuation separates words, except apostrophes, which sit inside names ("Ma'u").
-_FOLD = {ord(ch): " " for ch in '-./,()[]{}:;_&+"\\|!?*#@'}
+_FOLD: dict[int, str | None] = {ord(ch): " " for ch in '-./,()[]{}:;_&+"\\|!?*#@'}
 _FOLD.update({ord(ch): None for ch in "'`\u2018\u2019\u02bc"})
 _FOLD_TABLE = str.maketrans(_FOLD)
 _SINGLE_CHARACTER_WORD = re.compile(r"(?<!\S)\S(?!\S)")

@@ -115,6 +115,7 @@ def _clean_village(errors: _FieldErrors, village_code: str | None) -> Region | N
 def _duplicate_nik_error(*, actor: Any, digest: str) -> DomainError:
     """Name the other community only when the actor may see that member (no leaks)."""
     existing = Member.objects.select_related("community").filter(nik_digest=digest).first()
+    message: Any
     if existing is not None and member_may_see(actor=actor, member=existing):
         message = _("NIK ini sudah terdaftar sebagai anggota komunitas %(community)s.") % {
             "community": existing.community.name
@@ -366,9 +367,10 @@ def member_self_register(
     if community.status != Community.Status.ACTIVE:
         errors.add("community", _("Komunitas ini belum menerima pendaftaran."))
     errors.raise_if_any()
+    phone_e164 = phone_result.normalized or ""
     user = User(
-        username=phone_result.normalized,
-        phone=phone_result.normalized,
+        username=phone_e164,
+        phone=phone_e164,
         role=Role.MEMBER,
         is_active=False,
         first_name=" ".join(full_name.split())[:150],
@@ -434,6 +436,7 @@ def community_create(
     if status not in Community.Status.values:
         errors.add("status", _("Status tidak dikenal."))
     errors.raise_if_any()
+    assert regency is not None  # raise_if_any() returned, so the regency was found
     community = Community.objects.create(
         name=name,
         slug=slugify(slug) if slug else _unique_slug(Community, name),
@@ -517,6 +520,7 @@ def business_create(
     if sector not in Business.Sector.values:
         errors.add("sector", _("Sektor tidak dikenal."))
     cleaned: dict[str, Any] = {}
+    check: Any
     for field, value, check in (("nib", nib, validate_nib), ("npwp", npwp, validate_npwp)):
         if value and value.strip():
             result = check(value)
@@ -533,16 +537,21 @@ def business_create(
         else:
             for issue in result.errors:
                 errors.add("kbli_code", issue.message)
-    for field, value in (
+    amount: int | None
+    for field, amount in (
         ("employees", employees),
         ("monthly_turnover", monthly_turnover),
         ("capital", capital),
     ):
-        if value is None or value < 0:
+        if amount is None or amount < 0:
             errors.add(field, _("Tidak boleh negatif."))
     if (latitude is None) != (longitude is None):
         errors.add("latitude", _("Isi lintang dan bujur bersama-sama."))
-    elif latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+    elif (
+        latitude is not None
+        and longitude is not None
+        and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)
+    ):
         errors.add("latitude", _("Koordinat di luar jangkauan."))
     errors.raise_if_any()
     business = Business.objects.create(
