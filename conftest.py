@@ -1,5 +1,6 @@
 """Shared fixtures: the actors every test talks about, and an API client with a token."""
 
+import importlib
 import os
 
 import pytest
@@ -15,6 +16,44 @@ from penggerak.registry.tests.factories import (
 )
 
 PASSWORD = "rahasia-123"
+
+
+def _load_regions_if_missing() -> None:
+    from django.apps import apps
+
+    from penggerak.core.models import Region
+
+    if not Region.objects.exists():
+        migration = importlib.import_module("penggerak.core.migrations.0002_load_regions")
+        migration.load_regions(apps, None)
+
+
+def _flushes_database(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+        or (marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _regions_survive_flush(request):
+    """Put the Kemendagri regions back around a transactional test.
+
+    Regions arrive by data migration, and every transactional test ends with a flush of all
+    tables; later tests in the same worker would find no regency for their community.
+    Autouse, so it is set up before the flush fixture and torn down after it.
+    """
+    if not _flushes_database(request):
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        _load_regions_if_missing()
+    yield
+    with blocker.unblock():
+        _load_regions_if_missing()
 
 
 @pytest.fixture

@@ -431,6 +431,7 @@ def community_create(
         errors.add("regency", _("Kabupaten/kota tidak dikenal."))
     elif actor.province_id and not regency.code.startswith(actor.province_id):
         errors.add("regency", _("Kabupaten/kota di luar provinsi Anda."))
+    slug = slugify(slug or "")
     if slug and Community.objects.filter(slug=slug).exists():
         errors.add("slug", _("Kode komunitas ini sudah dipakai."))
     if status not in Community.Status.values:
@@ -439,7 +440,7 @@ def community_create(
     assert regency is not None  # raise_if_any() returned, so the regency was found
     community = Community.objects.create(
         name=name,
-        slug=slugify(slug) if slug else _unique_slug(Community, name),
+        slug=slug or _unique_slug(Community, name),
         regency=regency,
         founded_on=founded_on,
         status=status,
@@ -596,6 +597,7 @@ def partner_create(
         region = Region.objects.filter(code=region_code.strip(), is_current=True).first()
         if region is None:
             errors.add("region", _("Wilayah tidak dikenal."))
+    slug = slugify(slug or "")
     if slug and Partner.objects.filter(slug=slug).exists():
         errors.add("slug", _("Kode mitra ini sudah dipakai."))
     errors.raise_if_any()
@@ -604,7 +606,7 @@ def partner_create(
         kind=kind,
         region=region,
         website=website,
-        slug=slugify(slug) if slug else _unique_slug(Partner, name),
+        slug=slug or _unique_slug(Partner, name),
     )
     audit_record(actor=actor, action=Action.CREATE, obj=partner)
     return partner

@@ -337,6 +337,15 @@ class TestCommunitiesAndPartners:
             services.community_create(actor=coordinator, name="X", regency_code="32.06")
         assert Community.objects.filter(name="X").count() == 0
 
+    def test_slug_is_checked_after_slugifying(self, secretariat):
+        services.community_create(actor=secretariat, name="A", regency_code="32.73", slug="tasik")
+        with pytest.raises(DomainError) as caught:
+            services.community_create(
+                actor=secretariat, name="B", regency_code="32.73", slug=" Tasik "
+            )
+        assert "slug" in caught.value.fields
+        assert Community.objects.filter(name="B").count() == 0
+
     def test_community_needs_a_current_regency(self, secretariat):
         with pytest.raises(DomainError) as caught:
             services.community_create(actor=secretariat, name="Salah", regency_code="32.73.01")

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from penggerak.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("masuk/", views.login, name="login"),
+    path("keluar/", views.logout, name="logout"),
+    path("daftar/", views.signup, name="signup"),
+]

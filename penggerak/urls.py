@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from penggerak.api import api
+from penggerak.registry import views as registry_views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("akun/", include("penggerak.accounts.urls")),
+    # Un-namespaced, because LOGIN_REDIRECT_URL = "home"; the same view is "registry:home".
+    path("", registry_views.home, name="home"),
+    path("", include("penggerak.registry.urls")),
+]
