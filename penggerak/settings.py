@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "penggerak.core",
     "penggerak.accounts",
     "penggerak.registry",
+    "penggerak.imports",
     "penggerak.demo",
 ]
 
