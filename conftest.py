@@ -37,6 +37,16 @@ def _flushes_database(request) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Login-failure counters and other cached values never leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _regions_survive_flush(request):
     """Put the Kemendagri regions back around a transactional test.
 

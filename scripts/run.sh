@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-mkdir -p var
+mkdir -p var/static
 
 "$BIN/penggerak" migrate --noinput
 "$BIN/penggerak" demo --preset "${PENGGERAK_DEMO_PRESET:-okoce-2020}" --if-empty

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from penggerak.accounts.backends import find_login_user, login_is_locked
 from penggerak.accounts.models import User
 
 
@@ -25,12 +26,15 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         "invalid_login": _("Nama pengguna/nomor HP atau kata sandi salah."),
+        "locked": _("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam 15 menit."),
         "inactive": _(
             "Akun Anda belum aktif. Koordinator komunitas akan menyetujui pendaftaran Anda."
         ),
     }
 
     def clean(self):
+        if login_is_locked(self.cleaned_data.get("username") or ""):
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
         try:
             return super().clean()
         except forms.ValidationError:
@@ -45,17 +49,8 @@ class LoginForm(AuthenticationForm):
             raise
 
     def _inactive_user_with_this_password(self) -> User | None:
-        username = (self.cleaned_data.get("username") or "").strip()
         password = self.cleaned_data.get("password") or ""
-        if not username or not password:
-            return None
-        user = User.objects.filter(username=username, is_active=False).first()
-        if user is None:
-            from penggerak.core.identity import validate_phone
-
-            phone = validate_phone(username)
-            if phone.valid:
-                user = User.objects.filter(phone=phone.normalized, is_active=False).first()
-        if user is not None and user.check_password(password):
+        user = find_login_user(self.cleaned_data.get("username") or "")
+        if user is not None and not user.is_active and password and user.check_password(password):
             return user
         return None

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from penggerak.accounts.backends import login_is_locked
 from penggerak.accounts.models import ApiToken, Role, User
 from penggerak.core.errors import DomainError
 
@@ -28,12 +29,25 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class TooManyAttempts(DomainError):
+    status_code = 429
+
+    def __init__(self) -> None:
+        super().__init__(
+            "too_many_attempts",
+            _("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam 15 menit."),
+        )
+
+
 @transaction.atomic
 def api_token_issue(*, username: str, password: str, name: str = "") -> str:
     """Exchange a username (or phone) and password for a new bearer token.
 
-    The token is returned once; only its SHA-256 digest is stored. Raises InvalidCredentials.
+    The token is returned once; only its SHA-256 digest is stored. Raises InvalidCredentials,
+    or TooManyAttempts while repeated failures lock the login.
     """
+    if login_is_locked(username or ""):
+        raise TooManyAttempts()
     user = authenticate(username=username or "", password=password or "")
     if user is None:
         raise InvalidCredentials()

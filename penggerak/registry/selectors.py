@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from penggerak.accounts.models import Role
 from penggerak.core.errors import NotFound
 from penggerak.core.identity import normalize_nik, validate_phone
+from penggerak.core.models import AuditEvent
 from penggerak.core.protection import nik_digest
 from penggerak.core.text import search_text
 from penggerak.registry.models import Business, Community, Member, Partner
@@ -108,6 +109,16 @@ def member_get(*, actor: Any, member_id: int) -> Member:
 
 def member_may_see(*, actor: Any, member: Member) -> bool:
     return members_visible_to(actor).filter(pk=member.pk).exists()
+
+
+def member_audit_events(*, member: Member, limit: int = 10) -> list[AuditEvent]:
+    """The latest audit events of a member; pass only a member obtained from ``member_get``,
+    which has already checked that the actor may see it."""
+    return list(
+        AuditEvent.objects.filter(object_type="registry.member", object_id=str(member.pk)).order_by(
+            "-at", "-id"
+        )[:limit]
+    )
 
 
 class MemberFilterSet(django_filters.FilterSet):

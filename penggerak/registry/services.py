@@ -125,6 +125,20 @@ def _duplicate_nik_error(*, actor: Any, digest: str) -> DomainError:
     return DomainError("nik_duplicate", message, fields={"nik": [message]})
 
 
+def _check_nik(
+    errors: _FieldErrors, nik: str, *, birth_date: dt.date | None, sex: str | None
+) -> Any:
+    """Validate a NIK against the stated birth date and sex; mismatches go to those fields."""
+    result = validate_nik(nik or "", birth_date=birth_date, sex=sex)
+    for issue in result.errors:
+        target = {
+            "nik_birth_date_mismatch": "birth_date",
+            "nik_sex_mismatch": "sex",
+        }.get(issue.code, "nik")
+        errors.add(target, issue.message)
+    return result
+
+
 @dataclass(frozen=True)
 class ConsentRecord:
     given_at: dt.datetime
@@ -161,13 +175,7 @@ def member_register(
     full_name = " ".join((full_name or "").split())
     if not full_name:
         errors.add("full_name", _("Nama lengkap wajib diisi."))
-    nik_result = validate_nik(nik or "", birth_date=birth_date, sex=sex)
-    for issue in nik_result.errors:
-        target = {
-            "nik_birth_date_mismatch": "birth_date",
-            "nik_sex_mismatch": "sex",
-        }.get(issue.code, "nik")
-        errors.add(target, issue.message)
+    nik_result = _check_nik(errors, nik, birth_date=birth_date, sex=sex)
     cleaned = _clean_person_fields(errors, phone=phone, email=email)
     village = _clean_village(errors, village_code)
     if community.status == Community.Status.INACTIVE:
@@ -354,6 +362,10 @@ def member_self_register(
     They log in with their phone number once the coordinator approves. Consent is required.
     """
     errors = _FieldErrors()
+    # Every field is checked before anything is reported, so one try shows every problem.
+    if not " ".join((full_name or "").split()):
+        errors.add("full_name", _("Nama lengkap wajib diisi."))
+    _check_nik(errors, nik, birth_date=birth_date, sex=sex)
     if not consent:
         errors.add("consent", _("Persetujuan pemrosesan data wajib dicentang."))
     phone_result = validate_phone(phone or "")

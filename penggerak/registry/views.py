@@ -22,7 +22,7 @@ from django_htmx.http import push_url
 
 from penggerak.accounts.models import Role
 from penggerak.core.errors import DomainError, PermissionDenied
-from penggerak.core.models import AuditEvent, Region, RegionLevel
+from penggerak.core.models import Region, RegionLevel
 from penggerak.core.views import domain_errors_as_http, form_add_domain_error
 from penggerak.registry import selectors, services
 from penggerak.registry.forms import (
@@ -278,12 +278,7 @@ def _member_detail_response(
     context = {
         "member": member,
         "businesses": list(member.businesses.all()),
-        # The member's own trail: they are shown by the page that already proved access.
-        "audit_events": list(
-            AuditEvent.objects.filter(object_type="registry.member", object_id=str(member.pk))[
-                :AUDIT_EVENTS_SHOWN
-            ]
-        ),
+        "audit_events": selectors.member_audit_events(member=member, limit=AUDIT_EVENTS_SHOWN),
         "steps": STEPS,
         "may_manage": may_manage,
         "revealed_nik": revealed_nik,

@@ -261,6 +261,18 @@ class TestSelfRegistration:
         assert "consent" in caught.value.fields
         assert (User.objects.count(), Member.objects.count()) == (0, 0)
 
+    def test_every_problem_is_reported_in_one_try(self, community):
+        with pytest.raises(DomainError) as caught:
+            services.member_self_register(
+                community=community,
+                full_name="",
+                nik="1234",
+                phone="12",
+                password="short",
+                consent=False,
+            )
+        assert set(caught.value.fields) == {"full_name", "nik", "phone", "password", "consent"}
+
     def test_bad_nik_leaves_no_orphan_login(self, community):
         with pytest.raises(DomainError):
             services.member_self_register(
