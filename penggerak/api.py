@@ -23,7 +23,7 @@ from penggerak.accounts.api import router as auth_router
 from penggerak.accounts.api import token_auth
 from penggerak.core.api import router as regions_router
 from penggerak.core.errors import DomainError
-from penggerak.registry.api import communities, members, partners
+from penggerak.registry.api import communities, insights, members, partners
 
 # --- Offline docs ------------------------------------------------------------------------
 
@@ -99,6 +99,7 @@ api.add_router("/regions", regions_router)
 api.add_router("/members", members)
 api.add_router("/communities", communities)
 api.add_router("/partners", partners)
+api.add_router("/insights", insights)
 
 # Registered last, so it only sees paths no other route matched: an unknown URL under
 # /api/v1/ answers with the JSON error shape instead of Django's HTML 404 page.

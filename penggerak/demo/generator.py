@@ -12,6 +12,7 @@ name, consumed in a fixed order, so the same seed gives the same names, NIKs, ph
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import time
@@ -57,11 +58,13 @@ from penggerak.demo.catalog import (
     Sector,
 )
 from penggerak.demo.names import Flavour, call_name, person_name, pick_flavour
+from penggerak.registry import steps as step_defs
 from penggerak.registry.models import (
     Agreement,
     Business,
     Community,
     Member,
+    MemberStep,
     Partner,
     PartnerContact,
 )
@@ -780,6 +783,79 @@ class _RowFactory:
         )
 
 
+# --- Journeys -------------------------------------------------------------------------------
+
+_STEP_FIELDS = (
+    "member", "step", "status", "started_at", "completed_at", "completed_by", "source",
+    "evidence", "evidence_keys", "note",
+)  # fmt: skip
+# Days from the previous step to this one (low, high): days to weeks for training, months for
+# licensing, bookkeeping and financing.
+_STEP_GAPS = {2: (2, 45), 3: (7, 75), 4: (30, 200), 5: (10, 120), 6: (90, 240), 7: (60, 330)}
+_STEP_EVIDENCE = {
+    1: ("registration", "Data lengkap dan persetujuan"),
+    2: ("attendance", "Pelatihan Dasar Kewirausahaan"),
+    3: ("mentoring_session", "Sesi pendampingan pertama"),
+    4: ("nib", "NIB terbit (OSS)"),
+    5: ("listing", "Produk tampil di bazar/marketplace"),
+    6: ("bookkeeping_month", "Pembukuan tiga bulan berturut-turut"),
+    7: ("financing", "Pembiayaan disetujui"),
+}
+_EVIDENCE_JSON = {
+    n: json.dumps({"kind": kind, "id": "", "label": label}, ensure_ascii=False)
+    for n, (kind, label) in _STEP_EVIDENCE.items()
+}
+_KEYS_JSON = {n: json.dumps([f"{kind}:"]) for n, (kind, _label) in _STEP_EVIDENCE.items()}
+# Shares of members whose journey is not a straight line: a step skipped below the furthest
+# one (done out of order, the skipped one still in progress), and a next step already started.
+_OUT_OF_ORDER_SHARE = 0.03
+_NEXT_IN_PROGRESS_SHARE = 0.2
+
+
+def _journey_rows(
+    factory: _RowFactory, member_id: int, joined: date, created: datetime, furthest: int
+) -> list[tuple]:
+    """Step rows for one member: done up to ``furthest`` with increasing, plausible dates
+    from the join date, never after the as-of date; a few out of order or in progress."""
+    if furthest < 1:
+        return []
+    rng = factory.rng
+    as_of = factory.spec.as_of
+    gaps = [rng.randint(*_STEP_GAPS[k]) for k in range(2, furthest + 1)]
+    room = (as_of - joined).days
+    total = sum(gaps)
+    if total > room:
+        # A fast climber who joined recently: the same path, compressed into the time there was.
+        gaps = [gap * room // total for gap in gaps]
+    skipped = furthest - 1 if furthest >= 3 and rng.random() < _OUT_OF_ORDER_SHARE else 0
+    adapt = factory.adapt_datetime
+    rows = []
+    done_at = created
+    day = joined
+    for k in range(1, furthest + 1):
+        if k > 1:
+            day = day + timedelta(days=gaps[k - 2])
+            done_at = max(factory.moment(day), done_at) if day > joined else created
+        if k == skipped:
+            rows.append(
+                (member_id, k, "in_progress", adapt(done_at), None, None, "demo",
+                 _EVIDENCE_JSON[k], _KEYS_JSON[k], "")
+            )  # fmt: skip
+            continue
+        rows.append(
+            (member_id, k, "done", adapt(done_at), adapt(done_at), None, "demo",
+             _EVIDENCE_JSON[k], _KEYS_JSON[k], "")
+        )  # fmt: skip
+    if furthest < 7 and rng.random() < _NEXT_IN_PROGRESS_SHARE:
+        start_day = min(as_of, day + timedelta(days=rng.randint(1, 30)))
+        started = max(factory.moment(start_day), done_at)
+        rows.append(
+            (member_id, furthest + 1, "in_progress", adapt(started), None, None, "demo",
+             _EVIDENCE_JSON[furthest + 1], _KEYS_JSON[furthest + 1], "")
+        )  # fmt: skip
+    return rows
+
+
 @dataclass
 class _Skeleton:
     """Per-member facts decided before any row is built: community, sex, join day, step."""
@@ -861,6 +937,7 @@ def _write_members(
     total = len(skeleton.order)
     members: list[tuple] = []
     businesses: list[tuple] = []
+    journeys: list[tuple] = []
     written_members = written_businesses = 0
     started = time.monotonic()
     for position, i in enumerate(skeleton.order, start=1):
@@ -872,6 +949,7 @@ def _write_members(
             member_id, plan, sex, joined, step, skeleton.status[i]
         )
         members.append(row)
+        journeys.extend(_journey_rows(factory, member_id, joined, created, step))
         # Step 4 (licensing) means the member holds a NIB; a few below it already do.
         has_nib = step >= 4 or rng.random() < 0.05
         count = 2 if rng.random() < spec.second_business_share else 1
@@ -894,9 +972,10 @@ def _write_members(
         if len(members) >= BATCH_SIZE or position == total:
             bulk.insert_rows(Member, factory.member_fields, members)
             bulk.insert_rows(Business, factory.business_fields, businesses)
+            bulk.insert_rows(MemberStep, _STEP_FIELDS, journeys)
             written_members += len(members)
             written_businesses += len(businesses)
-            members, businesses = [], []
+            members, businesses, journeys = [], [], []
             elapsed = max(time.monotonic() - started, 1e-6)
             progress(
                 f"anggota/members {written_members:,}/{total:,} + usaha/businesses "
@@ -1219,6 +1298,10 @@ def load_demo(
             )
         for step in skeleton.step:
             summary.steps[step] = summary.steps.get(step, 0) + 1
+        # The funnel counters, by set-based aggregation over the rows just written.
+        step_started = time.monotonic()
+        step_defs.counters_rebuild()
+        progress(f"funnel: penghitung/counters {time.monotonic() - step_started:.1f} s")
 
         Community.objects.filter(pk__in=ids.values()).update(
             member_count=Coalesce(

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from penggerak.core.admin import SecretariatOnlyMixin
+from penggerak.core.audit import audit_record
 from penggerak.registry.models import (
     Agreement,
     Business,
@@ -17,6 +18,7 @@ from penggerak.registry.models import (
     Member,
     Partner,
     PartnerContact,
+    StepRule,
 )
 from penggerak.registry.selectors import communities_visible_to, members_visible_to
 from penggerak.registry.services import community_create, partner_create
@@ -167,3 +169,29 @@ class AgreementAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
 
 admin.site.site_header = _("Penggerak — kantor sekretariat")
 admin.site.site_title = _("Penggerak")
+
+
+@admin.register(StepRule)
+class StepRuleAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
+    """The rules that complete each of the seven steps: the national secretariat tunes them
+    (enable, thresholds such as ``{"min_attendances": 2}``); the seven rows are fixed."""
+
+    list_display = ["step", "description", "enabled", "parameters"]
+    fields = ["step", "description", "enabled", "parameters"]
+    readonly_fields = ["step"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # One national curriculum: a provincial secretariat reads the rules, never edits them.
+        return super().has_change_permission(request, obj) and not request.user.province_id
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action="update",
+            obj=obj,
+            changes={name: str(form.cleaned_data.get(name)) for name in form.changed_data},
+        )

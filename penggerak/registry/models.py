@@ -293,3 +293,143 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} — {self.partner}"
+
+
+# --- The seven steps --------------------------------------------------------------------------
+
+
+class Step(models.IntegerChoices):
+    """The seven steps in curriculum order; codes and names live in ``registry.steps``."""
+
+    REGISTRATION = 1, _("Pendaftaran")
+    TRAINING = 2, _("Pelatihan")
+    MENTORING = 3, _("Pendampingan")
+    LICENSING = 4, _("Perizinan")
+    MARKETING = 5, _("Pemasaran")
+    BOOKKEEPING = 6, _("Pelaporan keuangan")
+    FINANCING = 7, _("Permodalan")
+
+
+class MemberStep(models.Model):
+    """A member's progress on one step; no row means the step has not started (sparse)."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Belum mulai")
+        IN_PROGRESS = "in_progress", _("Sedang berjalan")
+        DONE = "done", _("Selesai")
+
+    class Source(models.TextChoices):
+        RULE = "rule", _("Aturan")
+        COORDINATOR = "coordinator", _("Koordinator")
+        IMPORT = "import", _("Impor")
+        DEMO = "demo", _("Data demo")
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="steps", verbose_name=_("anggota")
+    )
+    step = models.PositiveSmallIntegerField(_("tahap"), choices=Step.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    started_at = models.DateTimeField(_("mulai"))
+    completed_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("diselesaikan oleh"),
+    )
+    source = models.CharField(_("sumber"), max_length=12, choices=Source.choices)
+    # The latest evidence: {"kind", "id", "label"}.
+    evidence = models.JSONField(_("bukti"), default=dict, blank=True)
+    # Distinct "kind:id" keys of every evidence recorded, which the step's rule counts.
+    evidence_keys = models.JSONField(default=list, blank=True, editable=False)
+    note = models.CharField(_("catatan"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("tahap anggota")
+        verbose_name_plural = _("tahap anggota")
+        ordering = ["member", "step"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "step"],
+                name="member_step_unique",
+                violation_error_message=_("Tahap ini sudah tercatat untuk anggota ini."),
+            ),
+            models.CheckConstraint(
+                condition=Q(step__gte=1, step__lte=7),
+                name="member_step_number_range",
+                violation_error_message=_("Tahap hanya 1 sampai 7."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["in_progress", "done"]),
+                name="member_step_status_stored",
+                violation_error_message=_("Tahap yang belum mulai tidak disimpan."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(completed_at__isnull=False),
+                name="member_step_done_dated",
+                violation_error_message=_("Tahap selesai harus bertanggal selesai."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.get_step_display()} {self.status}"
+
+
+class StepRule(models.Model):
+    """What completes a step (DESIGN.md defaults), editable by the secretariat."""
+
+    step = models.PositiveSmallIntegerField(_("tahap"), choices=Step.choices, unique=True)
+    description = models.CharField(_("keterangan"), max_length=300)
+    enabled = models.BooleanField(_("aktif"), default=True)
+    # e.g. {"min_attendances": 1}, {"kinds": ["nib"]}, {"months": 3}
+    parameters = models.JSONField(_("parameter"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("aturan tahap")
+        verbose_name_plural = _("aturan tahap")
+        ordering = ["step"]
+
+    def __str__(self) -> str:
+        return self.get_step_display()
+
+
+class StepCount(models.Model):
+    """Funnel counter: members of a community who completed a step."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    step = models.PositiveSmallIntegerField(choices=Step.choices)
+    members = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("hitungan tahap")
+        verbose_name_plural = _("hitungan tahap")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "step"], name="step_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id}/{self.step}: {self.members}"
+
+
+class StepGapCount(models.Model):
+    """Funnel histogram: members whose step came ``days`` (bucket) after the previous one."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    step = models.PositiveSmallIntegerField(choices=Step.choices)
+    # Lower bound of the bucket (see ``registry.steps.GAP_BUCKETS``).
+    days = models.PositiveSmallIntegerField()
+    members = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("histogram jeda tahap")
+        verbose_name_plural = _("histogram jeda tahap")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "step", "days"], name="step_gap_count_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id}/{self.step}/{self.days}: {self.members}"

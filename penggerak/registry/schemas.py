@@ -16,7 +16,8 @@ from penggerak.core.api import (
     optional,
     text,
 )
-from penggerak.registry.models import Business, Community, Member, Partner
+from penggerak.registry.models import Business, Community, Member, MemberStep, Partner
+from penggerak.registry.steps import STEP_CODES
 
 MemberStatus = choice(Member.Status.values)
 CommunityStatus = choice(Community.Status.values)
@@ -218,3 +219,59 @@ class PartnerPage(Schema):
 
 class PartnerFilters(Schema):
     kind: PartnerKind = optional(description="Jenis mitra.")
+
+
+# --- The seven steps ---------------------------------------------------------------------
+
+StepCode = choice(STEP_CODES)
+StepStatus = choice(MemberStep.Status.values)
+
+
+class EvidenceOut(Schema):
+    kind: str
+    id: str = ""
+    label: str = ""
+
+
+class JourneyStepOut(Schema):
+    number: int
+    code: StepCode
+    name: str
+    status: StepStatus
+    started_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    source: str | None
+    evidence: EvidenceOut | None
+    note: str
+
+
+class JourneyOut(Schema):
+    steps: list[JourneyStepOut]
+
+
+class StepMarkIn(_Input):
+    status: StepStatus
+    note: str = Field(..., **text(max_length=500, min_length=1))
+
+
+class FunnelStepOut(Schema):
+    number: int
+    code: StepCode
+    name: str
+    members: int
+    conversion_from_previous: float | None
+    median_days_from_previous: int | None
+
+
+class FunnelOut(Schema):
+    scope: str
+    steps: list[FunnelStepOut]
+
+
+class FunnelParams(Schema):
+    scope: str = Field(
+        "nation",
+        max_length=100,
+        pattern=r"^[-a-zA-Z0-9_.:]+$",
+        description='"nation", "province:KODE", "regency:KODE" atau "community:SLUG".',
+    )

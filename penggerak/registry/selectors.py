@@ -13,12 +13,21 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from penggerak.accounts.models import Role
-from penggerak.core.errors import NotFound
+from penggerak.core.errors import DomainError, NotFound
 from penggerak.core.identity import normalize_nik, validate_phone
-from penggerak.core.models import AuditEvent
+from penggerak.core.models import AuditEvent, Region, RegionLevel
 from penggerak.core.protection import nik_digest
 from penggerak.core.text import search_text
-from penggerak.registry.models import Business, Community, Member, Partner
+from penggerak.registry import steps as step_defs
+from penggerak.registry.models import (
+    Business,
+    Community,
+    Member,
+    MemberStep,
+    Partner,
+    StepCount,
+    StepGapCount,
+)
 
 
 def _is_secretariat(actor: Any) -> bool:
@@ -226,3 +235,122 @@ def partner_get(*, actor: Any, slug: str) -> Partner:
     if partner is None:
         raise NotFound(_("Mitra tidak ditemukan."))
     return partner
+
+
+# --- The seven steps ------------------------------------------------------------------------
+
+
+def journey_of(member: Member) -> list[dict]:
+    """The seven steps of a member already obtained through ``member_get``, in curriculum
+    order; a step without a row is ``not_started``. One query."""
+    rows = {row.step: row for row in MemberStep.objects.filter(member=member)}
+    journey = []
+    for info in step_defs.STEPS:
+        row = rows.get(info.number)
+        journey.append(
+            {
+                "number": info.number,
+                "code": info.code,
+                "name": str(info.name),
+                "status": row.status if row else MemberStep.Status.NOT_STARTED.value,
+                "status_label": str(
+                    MemberStep.Status(row.status).label
+                    if row
+                    else MemberStep.Status.NOT_STARTED.label
+                ),
+                "started_at": row.started_at if row else None,
+                "completed_at": row.completed_at if row else None,
+                "source": row.source if row else None,
+                "evidence": (row.evidence or None) if row else None,
+                "note": row.note if row else "",
+            }
+        )
+    return journey
+
+
+def member_journey(*, actor: Any, member_id: int) -> list[dict]:
+    """A member's seven steps (see ``journey_of``); NotFound when not visible to the actor."""
+    return journey_of(member_get(actor=actor, member_id=member_id))
+
+
+def _scope_communities(scope: str) -> tuple[str, QuerySet[Community] | None]:
+    """The communities a funnel scope covers (None: the whole nation)."""
+    kind, _sep, value = (scope or "nation").strip().partition(":")
+    value = value.strip()
+    if kind == "nation" and not value:
+        return "nation", None
+    if kind == "province" and value:
+        region = Region.objects.filter(code=value, level=RegionLevel.PROVINCE).first()
+        if region is None:
+            raise NotFound(_("Provinsi tidak ditemukan."))
+        return scope, Community.objects.filter(regency__code__startswith=f"{region.code}.")
+    if kind == "regency" and value:
+        region = Region.objects.filter(code=value, level=RegionLevel.REGENCY).first()
+        if region is None:
+            raise NotFound(_("Kabupaten/kota tidak ditemukan."))
+        return scope, Community.objects.filter(regency_id=region.code)
+    if kind == "community" and value:
+        if not Community.objects.filter(slug=value).exists():
+            raise NotFound(_("Komunitas tidak ditemukan."))
+        return scope, Community.objects.filter(slug=value)
+    message = _(
+        'Cakupan tidak dikenal: gunakan "nation", "province:KODE", "regency:KODE" '
+        'atau "community:SLUG".'
+    )
+    raise DomainError("invalid_scope", message, fields={"scope": [message]})
+
+
+def funnel(*, actor: Any, scope: str = "nation") -> list[dict]:
+    """The seven-step funnel of a scope: "nation", "province:CODE", "regency:CODE" or
+    "community:SLUG", read from the pre-aggregated counters only.
+
+    For each step: members who completed it, the conversion from the previous step (null for
+    step 1 or when the previous step has no members) and the median days between completing
+    the previous step and this one (bucketed histogram, see ``steps.GAP_BUCKETS``; null
+    without data). Aggregates are not personal data, so any logged-in user may read any
+    scope. Raises DomainError (``invalid_scope``, 422) for a malformed scope and NotFound for
+    an unknown region or community, or an anonymous actor. Three queries at most, whatever
+    the number of members: the scope, the counts, the histogram.
+    """
+    if not getattr(actor, "is_authenticated", False):
+        raise NotFound()
+    _label, communities = _scope_communities(scope)
+    counts = StepCount.objects.all()
+    gaps = StepGapCount.objects.all()
+    if communities is not None:
+        counts = counts.filter(community__in=communities)
+        gaps = gaps.filter(community__in=communities)
+    members = dict(
+        counts.order_by().values("step").annotate(n=Sum("members")).values_list("step", "n")
+    )
+    histograms: dict[int, dict[int, int]] = {}
+    for step, days, n in (
+        gaps.order_by()
+        .values("step", "days")
+        .annotate(n=Sum("members"))
+        .values_list("step", "days", "n")
+    ):
+        histograms.setdefault(step, {})[days] = n
+    result = []
+    previous: int | None = None
+    for info in step_defs.STEPS:
+        done = members.get(info.number) or 0
+        conversion = None
+        if previous:
+            conversion = round(done / previous, 4)
+        result.append(
+            {
+                "number": info.number,
+                "code": info.code,
+                "name": str(info.name),
+                "members": done,
+                "conversion_from_previous": conversion,
+                "median_days_from_previous": (
+                    step_defs.median_from_histogram(histograms.get(info.number, {}))
+                    if info.number > 1
+                    else None
+                ),
+            }
+        )
+        previous = done
+    return result

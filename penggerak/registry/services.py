@@ -31,13 +31,18 @@ from penggerak.core.identity import (
 from penggerak.core.models import AuditEvent, Region, RegionLevel
 from penggerak.core.protection import nik_decrypt, nik_digest, nik_encrypt, nik_mask
 from penggerak.core.text import search_text
+from penggerak.registry import steps as step_defs
 from penggerak.registry.models import (
     Agreement,
     Business,
     Community,
     Member,
+    MemberStep,
     Partner,
     PartnerContact,
+    StepCount,
+    StepGapCount,
+    StepRule,
 )
 from penggerak.registry.selectors import communities_visible_to, member_may_see
 
@@ -210,11 +215,13 @@ def member_register(
         member.consent_purpose = CONSENT_PURPOSE
         member.consent_text_version = CONSENT_TEXT_VERSION
     # Step 1 (registration) is done when the record is complete and consent is given.
-    member.furthest_step = 1 if consent and member.phone else 0
+    member.furthest_step = 1 if _registration_complete(member) else 0
     try:
         with transaction.atomic():
             member.save()
             Community.objects.filter(pk=community.pk).update(member_count=F("member_count") + 1)
+            if member.furthest_step:
+                _complete_registration(member, at=now)
             audit_record(
                 actor=actor,
                 action=Action.CREATE,
@@ -277,6 +284,8 @@ def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
     if diff:
         member.save()
         audit_record(actor=actor, action=Action.UPDATE, obj=member, changes=diff)
+        if _registration_complete(member) and not _registration_done(member):
+            _complete_registration(member, at=timezone.now())
     return member
 
 
@@ -318,6 +327,12 @@ def member_transfer(*, actor: Any, member: Member, to_community: Community, reas
     member.save(update_fields=["community", "region", "updated_at"])
     Community.objects.filter(pk=old.pk).update(member_count=F("member_count") - 1)
     Community.objects.filter(pk=to_community.pk).update(member_count=F("member_count") + 1)
+    # The member's done steps count in the funnel of the community they now belong to.
+    done = _done_steps(member)
+    _apply_counters(
+        before=step_defs.contributions(old.pk, done),
+        after=step_defs.contributions(to_community.pk, done),
+    )
     audit_record(
         actor=actor,
         action=Action.TRANSFER,
@@ -326,6 +341,294 @@ def member_transfer(*, actor: Any, member: Member, to_community: Community, reas
         changes={"community": [old.slug, to_community.slug]},
     )
     return member
+
+
+# --- The seven steps ---------------------------------------------------------------------
+
+
+def _registration_complete(member: Member) -> bool:
+    """Today's rule for step 1: consent given and a phone number to reach the member."""
+    return bool(member.consent_given_at and member.phone)
+
+
+def _registration_done(member: Member) -> bool:
+    return MemberStep.objects.filter(member=member, step=1, status=MemberStep.Status.DONE).exists()
+
+
+def _done_steps(member: Member) -> dict[int, dt.datetime]:
+    """{step: completed_at} of the member's done steps (a done step always has a date)."""
+    done = MemberStep.objects.filter(member=member, status=MemberStep.Status.DONE)
+    return {step: at for step, at in done.values_list("step", "completed_at") if at is not None}
+
+
+def _apply_counters(*, before: Any, after: Any) -> None:
+    """Add ``after - before`` to the funnel counters: one UPDATE per changed counter row,
+    creating the row the first time a community reaches a step or a gap bucket."""
+    for key in sorted(set(before) | set(after), key=str):
+        delta = after.get(key, 0) - before.get(key, 0)
+        if not delta:
+            continue
+        if key[0] == "count":
+            model: Any = StepCount
+            lookup = {"community_id": key[1], "step": key[2]}
+        else:
+            model = StepGapCount
+            lookup = {"community_id": key[1], "step": key[2], "days": key[3]}
+        if not model.objects.filter(**lookup).update(members=F("members") + delta):
+            model.objects.get_or_create(**lookup, defaults={"members": 0})
+            model.objects.filter(**lookup).update(members=F("members") + delta)
+
+
+def _sync_furthest_step(member: Member) -> None:
+    furthest = max(_done_steps(member), default=0)
+    if member.furthest_step != furthest:
+        member.furthest_step = furthest
+        Member.objects.filter(pk=member.pk).update(furthest_step=furthest)
+
+
+def _change_step(
+    member: Member,
+    step: int,
+    *,
+    status: str,
+    at: dt.datetime,
+    source: str,
+    by: Any = None,
+    evidence: dict | None = None,
+    evidence_keys: list | None = None,
+    note: str | None = None,
+) -> tuple[MemberStep | None, str]:
+    """Write one step's row and keep the counters and ``furthest_step`` in step with it.
+
+    Returns the row (None when the step went back to not started) and the previous status.
+    """
+    row = MemberStep.objects.select_for_update().filter(member=member, step=step).first()
+    old_status = row.status if row else MemberStep.Status.NOT_STARTED
+    done_before = _done_steps(member)
+    if status == MemberStep.Status.NOT_STARTED:
+        if row is not None:
+            row.delete()
+            row = None
+    else:
+        if row is None:
+            row = MemberStep(member=member, step=step, started_at=at)
+        row.status = status
+        row.source = source
+        if status == MemberStep.Status.DONE:
+            if old_status != MemberStep.Status.DONE:
+                row.completed_at = at
+                row.completed_by = by if getattr(by, "is_authenticated", False) else None
+        else:
+            row.completed_at = None
+            row.completed_by = None
+        if evidence is not None:
+            row.evidence = evidence
+        if evidence_keys is not None:
+            row.evidence_keys = evidence_keys
+        if note is not None:
+            row.note = note
+        row.save()
+    done_after = _done_steps(member)
+    if done_after != done_before:
+        _apply_counters(
+            before=step_defs.contributions(member.community_id, done_before),
+            after=step_defs.contributions(member.community_id, done_after),
+        )
+        _sync_furthest_step(member)
+    return row, old_status
+
+
+def _complete_registration(member: Member, *, at: dt.datetime) -> None:
+    _change_step(
+        member,
+        1,
+        status=MemberStep.Status.DONE,
+        at=at,
+        source=MemberStep.Source.RULE,
+        evidence={"kind": "registration", "id": str(member.pk), "label": "Data lengkap"},
+    )
+
+
+def _step_number(step: int | str) -> int:
+    info = (
+        step_defs.STEP_BY_CODE.get(step)
+        if isinstance(step, str)
+        else step_defs.STEP_BY_NUMBER.get(step)
+    )
+    if info is None:
+        raise DomainError(
+            "unknown_step",
+            _("Tahap tidak dikenal: %(step)s.") % {"step": step},
+            fields={"step": [_("Tahap tidak dikenal.")]},
+        )
+    return info.number
+
+
+def _longest_month_run(months: list[str]) -> int:
+    """Longest run of consecutive calendar months among "YYYY-MM" strings."""
+    numbers = set()
+    for month in months:
+        try:
+            year, number = (int(part) for part in month.split("-")[:2])
+        except ValueError:
+            continue
+        numbers.add(year * 12 + number - 1)
+    best = 0
+    for start in numbers:
+        if start - 1 in numbers:
+            continue
+        length = 1
+        while start + length in numbers:
+            length += 1
+        best = max(best, length)
+    return best
+
+
+def step_rule_met(*, parameters: dict, keys: list[str]) -> bool:
+    """Whether the recorded evidence keys ("kind:id") satisfy a rule's parameters.
+
+    ``{"months": N}``: N consecutive "YYYY-MM" evidence ids; ``{"kinds": [...]}``: evidence of
+    every listed kind; ``{"min_<anything>": N}``: at least N distinct pieces of evidence.
+    """
+    if "months" in parameters:
+        return _longest_month_run([k.split(":", 1)[1] for k in keys]) >= int(parameters["months"])
+    if "kinds" in parameters:
+        have = {k.split(":", 1)[0] for k in keys}
+        return set(parameters["kinds"]) <= have
+    minimum = next((int(v) for k, v in parameters.items() if k.startswith("min_")), 1)
+    return len(keys) >= minimum
+
+
+_EVIDENCE_KEYS_KEPT = 60
+
+
+def _clean_evidence(evidence: Any) -> dict:
+    if not isinstance(evidence, dict) or not str(evidence.get("kind") or "").strip():
+        raise DomainError(
+            "validation_error",
+            _("Bukti harus menyebut jenisnya."),
+            fields={"evidence": [_("Bukti harus menyebut jenisnya.")]},
+        )
+    return {
+        "kind": str(evidence["kind"]).strip()[:40],
+        "id": str(evidence.get("id") or "").strip()[:80],
+        "label": str(evidence.get("label") or "").strip()[:200],
+    }
+
+
+@transaction.atomic
+def member_step_record_evidence(
+    *, actor: Any, member: Member, step: int | str, evidence: dict
+) -> MemberStep:
+    """Record evidence for a step (attendance, session, permit, product...) and apply its rule.
+
+    The step becomes done when the secretariat's enabled ``StepRule`` is satisfied by the
+    evidence recorded so far, otherwise in progress. A done step stays done (its date is
+    kept); the same evidence twice counts once. Called by the journey's services, inside
+    their transaction; the actor must be allowed to write in the member's community (the
+    system, ``actor=None``, always may). Raises DomainError or PermissionDenied.
+    """
+    if actor is not None:
+        _require_coordinator_of(actor, member.community)
+    number = _step_number(step)
+    item = _clean_evidence(evidence)
+    given, member = member, Member.objects.select_for_update().get(pk=member.pk)
+    row = MemberStep.objects.filter(member=member, step=number).first()
+    keys = list(row.evidence_keys) if row else []
+    key = f"{item['kind']}:{item['id']}"
+    if key not in keys:
+        keys = [*keys, key][-_EVIDENCE_KEYS_KEPT:]
+    if row is not None and row.status == MemberStep.Status.DONE:
+        if row.evidence_keys != keys:
+            row.evidence_keys = keys
+            row.save(update_fields=["evidence_keys"])
+        return row
+    rule = StepRule.objects.filter(step=number).first()
+    met = bool(rule and rule.enabled and step_rule_met(parameters=rule.parameters, keys=keys))
+    status = MemberStep.Status.DONE if met else MemberStep.Status.IN_PROGRESS
+    saved, old_status = _change_step(
+        member,
+        number,
+        status=status,
+        at=timezone.now(),
+        source=MemberStep.Source.RULE,
+        by=actor,
+        evidence=item,
+        evidence_keys=keys,
+    )
+    assert saved is not None
+    given.furthest_step = member.furthest_step
+    if old_status != status:
+        audit_record(
+            actor=actor,
+            action=Action.STATUS,
+            obj=member,
+            changes={
+                "step": step_defs.STEP_BY_NUMBER[number].code,
+                "status": [old_status, status],
+                "evidence": item,
+            },
+        )
+    return saved
+
+
+@transaction.atomic
+def member_step_mark(
+    *,
+    actor: Any,
+    member: Member,
+    step: int | str,
+    status: str,
+    note: str,
+    evidence: dict | None = None,
+) -> MemberStep | None:
+    """A coordinator (or the secretariat) sets a step's status by hand, with a note.
+
+    The note is required and audited. Marking a step with the status it already has changes
+    nothing (no audit event); ``not_started`` removes the step's row. Counters and
+    ``furthest_step`` follow in the same transaction. Raises DomainError or PermissionDenied.
+    """
+    _require_coordinator_of(actor, member.community)
+    number = _step_number(step)
+    errors = _FieldErrors()
+    if status not in MemberStep.Status.values:
+        errors.add("status", _("Status tidak dikenal."))
+    note = " ".join((note or "").split())[:500]
+    if not note:
+        errors.add("note", _("Catatan wajib diisi."))
+    item = _clean_evidence(evidence) if evidence else None
+    errors.raise_if_any()
+    given, member = member, Member.objects.select_for_update().get(pk=member.pk)
+    row = MemberStep.objects.filter(member=member, step=number).first()
+    current = row.status if row else MemberStep.Status.NOT_STARTED
+    if current == status:
+        return row
+    keys = None
+    if item is not None:
+        keys = list(row.evidence_keys) if row else []
+        key = f"{item['kind']}:{item['id']}"
+        if key not in keys:
+            keys = [*keys, key][-_EVIDENCE_KEYS_KEPT:]
+    saved, _old = _change_step(
+        member,
+        number,
+        status=status,
+        at=timezone.now(),
+        source=MemberStep.Source.COORDINATOR,
+        by=actor,
+        evidence=item if item is not None else (None if row else {}),
+        evidence_keys=keys,
+        note=note,
+    )
+    given.furthest_step = member.furthest_step
+    audit_record(
+        actor=actor,
+        action=Action.STATUS,
+        obj=member,
+        reason=note,
+        changes={"step": step_defs.STEP_BY_NUMBER[number].code, "status": [current, status]},
+    )
+    return saved
 
 
 def member_reveal_nik(*, actor: Any, member: Member, reason: str) -> str:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("anggota/<int:pk>/", views.member_detail, name="member_detail"),
     path("anggota/<int:pk>/ubah/", views.member_update, name="member_update"),
     path("anggota/<int:pk>/pindah/", views.member_transfer, name="member_transfer"),
+    path("anggota/<int:pk>/tahap/", views.member_step_mark, name="member_step_mark"),
     path("anggota/<int:pk>/setujui/", views.member_approve, name="member_approve"),
     path("anggota/<int:pk>/nik/", views.member_reveal_nik, name="member_reveal_nik"),
     path("wilayah/pilih/", views.region_picker, name="region_picker"),

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -36,7 +37,7 @@ from penggerak.registry.forms import (
     RevealNikForm,
     SignupForm,
 )
-from penggerak.registry.models import Member
+from penggerak.registry.models import Member, MemberStep
 
 MEMBER_PAGE_SIZE = 25
 LIST_PAGE_SIZE = 25
@@ -280,6 +281,8 @@ def _member_detail_response(
         "businesses": list(member.businesses.all()),
         "audit_events": selectors.member_audit_events(member=member, limit=AUDIT_EVENTS_SHOWN),
         "steps": STEPS,
+        "journey": selectors.journey_of(member),
+        "step_statuses": MemberStep.Status.choices,
         "may_manage": may_manage,
         "revealed_nik": revealed_nik,
         "reveal_form": reveal_form or RevealNikForm(),
@@ -367,6 +370,30 @@ def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("registry:member_detail", pk=member.pk)
     return _member_detail_response(request, member, transfer_form=form)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def member_step_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator marks one of the member's steps with a status and a note."""
+    member = selectors.member_get(actor=request.user, member_id=pk)
+    try:
+        services.member_step_mark(
+            actor=request.user,
+            member=member,
+            step=request.POST.get("step", ""),
+            status=request.POST.get("status", ""),
+            note=request.POST.get("note", ""),
+        )
+    except PermissionDenied:
+        raise
+    except DomainError as err:
+        problems = [str(m) for messages_ in err.fields.values() for m in messages_]
+        messages.error(request, " ".join(problems) or str(err.message))
+    else:
+        messages.success(request, _("Tahap anggota disimpan."))
+    return redirect(f"{reverse('registry:member_detail', args=[member.pk])}#tahap")
 
 
 @login_required

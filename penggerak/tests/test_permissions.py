@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from penggerak.core.models import AuditEvent
-from penggerak.registry.models import Community, Member
+from penggerak.registry.models import Community, Member, MemberStep, StepCount
 from penggerak.registry.tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +28,12 @@ PAGE_CASES = [
     ("transfer", "post", "registry:member_transfer", {"community": "", "reason": "coba"}),
     ("approve", "post", "registry:member_approve", {}),
     ("reveal NIK", "post", "registry:member_reveal_nik", {"reason": "ingin tahu"}),
+    (
+        "mark step",
+        "post",
+        "registry:member_step_mark",
+        {"step": "training", "status": "done", "note": "curang"},
+    ),
 ]
 
 # (name, method, path template, JSON body)
@@ -36,6 +42,8 @@ API_CASES = [
     ("update", "patch", "/api/v1/members/{pk}", {"full_name": "Diubah"}),
     ("transfer", "post", "/api/v1/members/{pk}/transfer", {"community": "x", "reason": "coba"}),
     ("approve", "post", "/api/v1/members/{pk}/approve", {}),
+    ("journey", "get", "/api/v1/members/{pk}/journey", None),
+    ("mark step", "post", "/api/v1/members/{pk}/steps/training", {"status": "done", "note": "x"}),
 ]
 
 INTRUDERS = ["other_coordinator", "partner_user"]
@@ -53,7 +61,9 @@ def snapshot(member):
     row = Member.objects.filter(pk=member.pk).values().get()
     row.pop("updated_at")
     counters = dict(Community.objects.values_list("slug", "member_count"))
-    return row, counters, AuditEvent.objects.count()
+    steps = list(MemberStep.objects.filter(member=member).values())
+    funnel = list(StepCount.objects.values_list("community_id", "step", "members"))
+    return row, counters, AuditEvent.objects.count(), steps, funnel
 
 
 def client_for(user):
