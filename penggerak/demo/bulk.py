@@ -30,7 +30,7 @@ def missing_field_defaults(model: type[models.Model], fields: Sequence[str]) -> 
     given = set(fields)
     defaults = {}
     for field in model._meta.concrete_fields:
-        if field.name in given or field.primary_key:
+        if field.name in given or field.primary_key or field.generated:
             continue
         defaults[field.name] = field.get_db_prep_save(field.get_default(), connection)
     return defaults

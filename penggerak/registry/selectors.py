@@ -170,6 +170,12 @@ class MemberFilterSet(django_filters.FilterSet):
         code = value.strip()
         if not code:
             return queryset
+        # Provinces and regencies hold up to hundreds of thousands of members: use the
+        # generated code columns, whose indexes also give the id order for free.
+        if len(code) == 2:
+            return queryset.filter(province_code=code)
+        if len(code) == 5:
+            return queryset.filter(regency_code=code)
         return queryset.filter(
             Q(region_id=code) | Q(region_id__gte=code + ".", region_id__lt=code + ".\uffff")
         )

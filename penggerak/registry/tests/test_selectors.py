@@ -136,3 +136,19 @@ class TestCount:
     ):
         with django_assert_num_queries(1):
             selectors.member_count(actor=secretariat)
+
+
+def test_member_table_introspects_with_its_generated_region_columns(db):
+    """Later migrations introspect this table; the generated columns must not break that."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "registry_member")
+    assert constraints["member_province_idx"]["columns"] == ["province_code", "id"]
+    assert constraints["member_regency_idx"]["columns"] == ["regency_code", "id"]
+
+
+def test_generated_codes_follow_the_region(secretariat, community):
+    member = MemberFactory(community=community, region_id="32.73.01.1001")
+    member.refresh_from_db()
+    assert (member.province_code, member.regency_code) == ("32", "32.73")
