@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from penggerak.accounts.models import Role
@@ -25,6 +25,7 @@ from penggerak.registry.models import (
     Member,
     MemberStep,
     Partner,
+    PartnerContact,
     StepCount,
     StepGapCount,
 )
@@ -231,10 +232,19 @@ def partner_list(*, actor: Any) -> QuerySet[Partner]:
     return qs
 
 
+def _contacts_for(actor: Any) -> Prefetch:
+    """Contact people are personal data: the secretariat, coordinators and the partner's own
+    staff see them; members see the organisation without its people."""
+    contacts = PartnerContact.objects.all()
+    if not (_is_secretariat(actor) or actor.role in (Role.COORDINATOR, Role.PARTNER)):
+        contacts = PartnerContact.objects.none()
+    return Prefetch("contacts", queryset=contacts)
+
+
 def partner_get(*, actor: Any, slug: str) -> Partner:
     partner = (
         partner_list(actor=actor)
-        .prefetch_related("contacts", "agreements")
+        .prefetch_related(_contacts_for(actor), "agreements")
         .filter(slug=slug)
         .first()
     )

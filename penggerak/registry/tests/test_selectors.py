@@ -152,3 +152,22 @@ def test_generated_codes_follow_the_region(secretariat, community):
     member = MemberFactory(community=community, region_id="32.73.01.1001")
     member.refresh_from_db()
     assert (member.province_code, member.regency_code) == ("32", "32.73")
+
+
+def test_partner_contacts_are_hidden_from_members(secretariat, coordinator, member_user):
+    from penggerak.registry.models import PartnerContact
+    from penggerak.registry.tests.factories import PartnerFactory
+
+    partner = PartnerFactory(slug="bank-kontak")
+    PartnerContact.objects.create(partner=partner, name="Ibu Kontak", phone="+6281234567890")
+    seen = {
+        actor.username: [
+            c.name for c in selectors.partner_get(actor=actor, slug="bank-kontak").contacts.all()
+        ]
+        for actor in (secretariat, coordinator, member_user)
+    }
+    assert seen == {
+        secretariat.username: ["Ibu Kontak"],
+        coordinator.username: ["Ibu Kontak"],
+        member_user.username: [],
+    }
