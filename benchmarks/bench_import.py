@@ -1,0 +1,225 @@
+"""Members import against the raw insert of the same rows (issue 3, item 5).
+
+    .venv/bin/python benchmarks/bench_import.py                 # 200,000 rows, SQLite
+    .venv/bin/python benchmarks/bench_import.py --rows 2000000  # the full figure
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \
+        .venv/bin/python benchmarks/bench_import.py
+
+Generates a members CSV with valid, consistent NIKs; "raw" parses it with the csv module and
+inserts it with one executemany (SQLite, WAL) or COPY (PostgreSQL) into a plain table with a
+unique NIK index and two more indexes; "import" is ``python -m penggerak import members`` as a
+whole process after migrate and one community. Prints rows/s, the ratio and peak memory
+(ru_maxrss of the child). Goal: import within 3x raw, under 500 MB. Never fails on slowness.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "penggerak.settings")
+
+
+def generate(path: Path, rows: int) -> None:
+    from penggerak.core.identity import compose_nik
+    from penggerak.core.regiondata import iter_upper_regions
+
+    districts = sorted(
+        r.code
+        for r in iter_upper_regions()
+        if r.level == 3 and r.is_current and r.code.startswith(("32.73.", "32.04.", "31.71."))
+    )
+
+    rng = random.Random(7)
+    seen = set()
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["No", "Nama Lengkap", "NIK", "No HP", "Tgl Lahir", "L/P"])
+        n = 0
+        while n < rows:
+            sex = rng.choice("LP")
+            born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(365 * 55))
+            nik = compose_nik(rng.choice(districts), born, sex, rng.randrange(1, 10000))
+            if nik in seen:
+                continue
+            seen.add(nik)
+            n += 1
+            writer.writerow(
+                [
+                    n,
+                    f"Anggota {n}",
+                    nik,
+                    f"0812{rng.randrange(10**8):08d}",
+                    born.strftime("%d/%m/%Y"),
+                    sex,
+                ]
+            )
+
+
+def raw_sqlite(path: Path, workdir: Path) -> float:
+    db = sqlite3.connect(workdir / "raw.sqlite3")
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute(
+        "CREATE TABLE member (id INTEGER PRIMARY KEY, name TEXT, nik TEXT, phone TEXT, "
+        "birth TEXT, sex TEXT)"
+    )
+    db.execute("CREATE UNIQUE INDEX member_nik ON member (nik)")
+    db.execute("CREATE INDEX member_name ON member (name)")
+    db.execute("CREATE INDEX member_phone ON member (phone)")
+    started = time.perf_counter()
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        with db:
+            db.executemany(
+                "INSERT INTO member (name, nik, phone, birth, sex) VALUES (?, ?, ?, ?, ?)",
+                (row[1:6] for row in reader),
+            )
+    elapsed = time.perf_counter() - started
+    db.close()
+    return elapsed
+
+
+def raw_postgres(path: Path, url: str) -> float:
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as db:
+        db.execute("DROP TABLE IF EXISTS bench_raw_member")
+        db.execute(
+            "CREATE TABLE bench_raw_member (id bigserial PRIMARY KEY, name text, nik text, "
+            "phone text, birth text, sex text)"
+        )
+        db.execute("CREATE UNIQUE INDEX bench_raw_nik ON bench_raw_member (nik)")
+        db.execute("CREATE INDEX bench_raw_name ON bench_raw_member (name)")
+        db.execute("CREATE INDEX bench_raw_phone ON bench_raw_member (phone)")
+        db.commit()
+        started = time.perf_counter()
+        with path.open(newline="", encoding="utf-8") as handle, db.cursor() as cursor:
+            reader = csv.reader(handle)
+            next(reader)
+            with cursor.copy(
+                "COPY bench_raw_member (name, nik, phone, birth, sex) FROM STDIN"
+            ) as copy:
+                for row in reader:
+                    copy.write_row(row[1:6])
+        db.commit()
+        elapsed = time.perf_counter() - started
+        db.execute("DROP TABLE bench_raw_member")
+        db.commit()
+    return elapsed
+
+
+def run(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "penggerak", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir")
+    options = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    url = os.environ.get("DATABASE_URL", "")
+    postgres = url.startswith("postgres")
+    env = dict(os.environ)
+    if not postgres:
+        env["DATABASE_URL"] = f"sqlite:///{workdir / 'penggerak.sqlite3'}"
+
+    import django
+
+    django.setup()
+    members = workdir / "anggota.csv"
+    started = time.perf_counter()
+    generate(members, options.rows)
+    size = members.stat().st_size / 1e6
+    print(
+        f"generated {options.rows:,} rows ({size:.0f} MB) in {time.perf_counter() - started:.1f}s"
+    )
+
+    raw = raw_postgres(members, url) if postgres else raw_sqlite(members, workdir)
+    print(
+        f"raw    {'COPY' if postgres else 'executemany'}: {raw:.1f}s, "
+        f"{options.rows / raw:,.0f} rows/s"
+    )
+
+    if postgres:
+        run(
+            [
+                "shell",
+                "-c",
+                "from penggerak.registry.models import Member, Community;"
+                "from penggerak.core.models import AuditEvent;"
+                "AuditEvent.objects.filter(reason__startswith='Impor anggota').delete();"
+                "Member.objects.filter(community__slug='bench-import').delete();"
+                "Community.objects.filter(slug='bench-import').delete()",
+            ],
+            env,
+        )
+    run(["migrate", "-v0"], env)
+    run(
+        [
+            "shell",
+            "-c",
+            "from penggerak.registry.models import Community;"
+            "Community.objects.create(name='Bench', slug='bench-import', regency_id='32.73')",
+        ],
+        env,
+    )
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "penggerak",
+            "import",
+            "members",
+            str(members),
+            "--community",
+            "bench-import",
+            "--consent-collected",
+            "--report",
+            str(workdir / "laporan.csv"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert child.stdout is not None
+    output = child.stdout.read()
+    # wait4 gives this child's own rusage (RUSAGE_CHILDREN would include migrate).
+    _pid, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    print(f"import (whole process): {elapsed:.1f}s, {options.rows / elapsed:,.0f} rows/s")
+    print(f"summary: {output.strip().splitlines()[-1] if output.strip() else child.returncode}")
+    print(f"ratio import/raw: {elapsed / raw:.2f}x (goal <= 3x)")
+    print(f"peak memory of the import process: {usage.ru_maxrss / 1024:.0f} MB (goal < 500 MB)")
+    if not options.keep:
+        import shutil
+
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""Streaming readers: every file becomes ``(row_number, cells)`` pairs, one row at a time.
+
+``row_number`` is the row a person sees in a spreadsheet program (for CSV the first record is
+row 1 and a quoted line break does not start a new row). CSV cells are text; XLSX cells keep
+their type through openpyxl's read-only (streaming) mode; ODS goes through python-calamine,
+which reads one sheet at a time (ODS files people keep are far below the CSV sizes).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+Row = tuple[int, list]
+
+_SNIFF_BYTES = 64 * 1024
+
+
+class UnreadableFile(Exception):
+    """The file could not be read at all; the message is Indonesian, then English."""
+
+
+def _csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else Windows-1252.
+
+    One streaming pass with an incremental decoder: cheap next to the import itself.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        head = handle.read(3)
+        bom = head == codecs.BOM_UTF8
+        chunk = head
+        try:
+            while chunk:
+                decoder.decode(chunk)
+                chunk = handle.read(1 << 20)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig" if bom else "utf-8"
+
+
+def _csv_delimiter(sample: str) -> str:
+    """The delimiter among comma, semicolon and tab that splits the first lines most evenly."""
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        lines = [line for line in sample.splitlines()[:20] if line.strip()]
+        counts = {d: sum(line.count(d) for line in lines) for d in (";", "\t", ",")}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
+
+
+def read_csv(path: Path) -> Iterator[Row]:
+    encoding = _csv_encoding(path)
+    errors = "replace" if encoding == "cp1252" else "strict"
+    with path.open(encoding=encoding, errors=errors, newline="") as handle:
+        delimiter = _csv_delimiter(handle.read(_SNIFF_BYTES))
+        handle.seek(0)
+        if encoding == "utf-8-sig":
+            handle.read(0)  # the codec skips the BOM on the first read after seek(0)
+        reader = csv.reader(handle, delimiter=delimiter)
+        yield from enumerate(reader, start=1)
+
+
+def read_xlsx(path: Path) -> Iterator[Row]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(cells)
+    finally:
+        workbook.close()
+
+
+def read_ods(path: Path) -> Iterator[Row]:
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    sheet = workbook.get_sheet_by_index(0)
+    # Rows above the used range are empty; keep the numbers a person sees.
+    first_row = sheet.start[0] if sheet.start else 0
+    for offset, cells in enumerate(sheet.iter_rows()):
+        yield first_row + offset + 1, [None if cell == "" else cell for cell in cells]
+
+
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if suffix == ".ods":
+        return "ods"
+    if suffix in (".csv", ".txt", ".tsv"):
+        return "csv"
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if magic == b"PK\x03\x04":
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+        return "ods" if "content.xml" in names else "xlsx"
+    return "csv"
+
+
+def read_rows(path: str | Path) -> Iterator[Row]:
+    """Rows of the first sheet; raises UnreadableFile before yielding when it cannot start."""
+    path = Path(path)
+    if not path.is_file():
+        raise UnreadableFile(f"Berkas {path} tidak ditemukan. / File {path} was not found.")
+    kind = _kind(path)
+    reader = {"csv": read_csv, "xlsx": read_xlsx, "ods": read_ods}[kind]
+    rows = reader(path)
+    try:
+        first = next(rows)
+    except StopIteration:
+        return
+    except Exception as error:  # any parser failure on open: the file is not usable
+        raise UnreadableFile(
+            f"Berkas {path.name} tidak dapat dibaca sebagai {kind.upper()} ({error}). / "
+            f"File {path.name} could not be read as {kind.upper()} ({error})."
+        ) from error
+    yield first
+    yield from rows

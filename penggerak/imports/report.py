@@ -1,0 +1,92 @@
+"""The import report: one CSV line per problem, messages in Indonesian."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+HEADER = ("row", "column", "value", "severity", "code", "message")
+
+# Import-specific messages (identity messages come from core.identity in Indonesian).
+MESSAGES: dict[str, str] = {
+    "nik_missing": "NIK wajib diisi; baris ditolak.",
+    "nik_numeric_untrusted": (
+        "NIK tersimpan sebagai angka dan Excel mungkin telah mengubah digitnya; baris "
+        "ditolak. Format kolom NIK sebagai Teks lalu ketik ulang NIK-nya."
+    ),
+    "nik_scientific": (
+        "NIK tertulis dalam notasi ilmiah (misalnya 3.27301E+15) sehingga digitnya hilang; "
+        "baris ditolak. Format kolom NIK sebagai Teks lalu ketik ulang NIK-nya."
+    ),
+    "name_missing": "Nama lengkap wajib diisi; baris ditolak.",
+    "nik_duplicate_in_file": (
+        "NIK ini sudah muncul di baris sebelumnya dalam berkas; baris ditolak."
+    ),
+    "nik_other_community": (
+        "NIK ini sudah terdaftar sebagai anggota komunitas lain; baris ditolak. Pemindahan "
+        "anggota adalah tindakan terpisah."
+    ),
+    "row_skipped": "Baris tanpa nama dan NIK (misalnya baris JUMLAH atau catatan) dilewati.",
+    "date_invalid": "Tanggal tidak dikenali; kolom dikosongkan. Contoh: 17/08/1980.",
+    "sex_invalid": "Jenis kelamin tidak dikenali (gunakan L/P); kolom dikosongkan.",
+    "village_not_found": "Desa/kelurahan tidak ditemukan di wilayah komunitas; kolom dikosongkan.",
+    "village_ambiguous": "Nama desa/kelurahan cocok dengan beberapa wilayah ({candidates}); "
+    "kolom dikosongkan.",
+    "value_kept": (
+        "Anggota sudah terdaftar dengan nilai lain ({current}); nilai lama dipertahankan."
+    ),
+    "community_unknown": "Komunitas {value} tidak ditemukan; baris ditolak.",
+    "community_missing": "Komunitas wajib diisi (kolom komunitas atau --community); baris ditolak.",
+    "community_inactive": "Komunitas ini tidak aktif; baris ditolak.",
+    "regency_missing": "Kabupaten/kota wajib diisi; baris ditolak.",
+    "regency_not_found": "Kabupaten/kota tidak ditemukan; baris ditolak.",
+    "regency_ambiguous": "Kabupaten/kota bisa berarti beberapa wilayah ({candidates}); tulis "
+    "lebih lengkap atau gunakan kodenya; baris ditolak.",
+    "community_exists": "Komunitas dengan kode ini sudah ada; baris dilewati.",
+    "slug_in_use": "Kode komunitas sudah dipakai; baris ditolak.",
+    "phone_invalid_kept_empty": "{message} Kolom dikosongkan.",
+    "email_invalid_kept_empty": "{message} Kolom dikosongkan.",
+}
+
+
+def message(code: str, **params: object) -> str:
+    return MESSAGES[code].format(**params)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    row: int
+    column: str
+    value: str
+    severity: str  # "error" (row refused) or "warning"
+    code: str
+    message: str
+
+    def as_row(self) -> tuple:
+        return (self.row, self.column, self.value, self.severity, self.code, self.message)
+
+
+class ReportWriter:
+    """Appends problems to the report CSV as batches commit; the file is always readable."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._handle = path.open("w", encoding="utf-8", newline="")
+        self._writer = csv.writer(self._handle)
+        self._writer.writerow(HEADER)
+        self.errors = 0
+        self.warnings = 0
+
+    def write(self, problems: list[Problem]) -> None:
+        for problem in problems:
+            if problem.severity == "error":
+                self.errors += 1
+            else:
+                self.warnings += 1
+            self._writer.writerow(problem.as_row())
+        self._handle.flush()
+
+    def close(self) -> None:
+        self._handle.close()
