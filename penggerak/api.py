@@ -23,7 +23,11 @@ from penggerak.accounts.api import router as auth_router
 from penggerak.accounts.api import token_auth
 from penggerak.core.api import router as regions_router
 from penggerak.core.errors import DomainError
+from penggerak.insights.api import router as insights_router
+from penggerak.mentoring.api import router as mentoring_router
+from penggerak.permits.api import router as permits_router
 from penggerak.registry.api import communities, insights, members, partners
+from penggerak.training.api import router as training_router
 
 # --- Offline docs ------------------------------------------------------------------------
 
@@ -100,6 +104,10 @@ api.add_router("/members", members)
 api.add_router("/communities", communities)
 api.add_router("/partners", partners)
 api.add_router("/insights", insights)
+api.add_router("/insights", insights_router)
+api.add_router("", training_router)  # /events, /courses, /certificates
+api.add_router("/mentoring", mentoring_router)
+api.add_router("/permits", permits_router)
 
 # Registered last, so it only sees paths no other route matched: an unknown URL under
 # /api/v1/ answers with the JSON error shape instead of Django's HTML 404 page.

@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "penggerak.core",
     "penggerak.accounts",
     "penggerak.registry",
+    "penggerak.training",
+    "penggerak.mentoring",
+    "penggerak.permits",
+    "penggerak.insights",
     "penggerak.imports",
     "penggerak.demo",
 ]
@@ -177,6 +181,18 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# E-mail only where configured; otherwise notifications stay in the app.
+EMAIL_HOST = os.environ.get("PENGGERAK_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("PENGGERAK_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("PENGGERAK_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("PENGGERAK_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("PENGGERAK_EMAIL_TLS", "1") == "1"
+    DEFAULT_FROM_EMAIL = os.environ.get("PENGGERAK_EMAIL_FROM", "penggerak@localhost")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("PENGGERAK_SSL_REDIRECT", "1") == "1"

@@ -9,6 +9,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("akun/", include("penggerak.accounts.urls")),
+    path("pelatihan/", include("penggerak.training.urls")),
+    path("pendampingan/", include("penggerak.mentoring.urls")),
+    path("perizinan/", include("penggerak.permits.urls")),
+    path("dasbor/", include("penggerak.insights.urls")),
     # Un-namespaced, because LOGIN_REDIRECT_URL = "home"; the same view is "registry:home".
     path("", registry_views.home, name="home"),
     path("", include("penggerak.registry.urls")),

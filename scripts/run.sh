@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start Penggerak on the embedded default: migrate, load the okoce-2020 demo into an empty
-# database, start one task worker, then serve http://127.0.0.1:8000.
+# database, start one task worker and the periodic-job loop, then serve http://127.0.0.1:8000.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -11,7 +11,10 @@ mkdir -p var/static
 
 "$BIN/penggerak" db_worker --queue-name '*' --no-reload &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+# Periodic jobs (stuck alerts, reminders, monthly reports); production uses cron/systemd.
+"$BIN/penggerak" run_periodic --loop &
+scheduler=$!
+trap 'kill $worker $scheduler 2>/dev/null || true' EXIT INT TERM
 
 "$BIN/penggerak" demo_logins
 echo "Penggerak: http://127.0.0.1:${PENGGERAK_PORT:-8000}"

@@ -86,3 +86,49 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job (``core.periodic``) was last handed to the task worker."""
+
+    name = models.CharField(_("tugas"), max_length=100, primary_key=True)
+    last_enqueued_at = models.DateTimeField(_("terakhir dijadwalkan"))
+
+    class Meta:
+        verbose_name = _("tugas berkala")
+        verbose_name_plural = _("tugas berkala")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Notification(models.Model):
+    """Something a user should see in the app: a stuck member, an expiring permit, a report."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("pengguna"),
+    )
+    kind = models.CharField(_("jenis"), max_length=40)
+    # Makes a periodic job idempotent: the same alert for the same thing is created once.
+    key = models.CharField(_("kunci"), max_length=120)
+    title = models.CharField(_("judul"), max_length=200)
+    body = models.TextField(_("isi"), blank=True)
+    url = models.CharField(_("tautan"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    read_at = models.DateTimeField(_("dibaca"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("dikirim lewat e-mail"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pemberitahuan")
+        verbose_name_plural = _("pemberitahuan")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")
+        ]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notif_inbox_idx")]
+
+    def __str__(self) -> str:
+        return self.title

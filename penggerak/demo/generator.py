@@ -158,6 +158,8 @@ class DemoSummary:
     agreements: int = 0
     logins: int = 0
     steps: dict[int, int] = field(default_factory=dict)
+    # What the journey and insights apps added ({"events": 412, "attendances": ...}).
+    extras: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -172,10 +174,28 @@ class DemoSummary:
             "agreements": self.agreements,
             "logins": self.logins,
             "steps": {str(k): v for k, v in sorted(self.steps.items())},
+            **self.extras,
         }
 
 
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class DemoContext:
+    """What an app's demo module gets: the preset, the seed, and where to report progress.
+
+    Each module derives its own ``random.Random(f"{seed}/<app>")`` so adding one app's data
+    never changes another's, and dates stay on or before ``spec.as_of``.
+    """
+
+    spec: PresetSpec
+    seed: int
+    progress: Progress
+
+
+# populate(context) -> {"what": count}; appended to by the journey and insights apps.
+DEMO_EXTENSIONS: list[Callable[[DemoContext], dict[str, int]]] = []
 
 
 def _quiet(_message: str) -> None:
@@ -1324,6 +1344,13 @@ def load_demo(
         progress(f"mitra/partners: {summary.partners}, MoU {summary.agreements}")
         summary.logins = _write_logins(spec, random.Random(f"{seed}/logins"), plans, partners)
         progress(f"login: {summary.logins}")
+
+        # Trainings, mentoring, permits and targets, each app's own demo module, in order:
+        # they read the communities, members and step rows written above.
+        for populate in DEMO_EXTENSIONS:
+            added = populate(DemoContext(spec=spec, seed=seed, progress=progress))
+            summary.extras.update(added)
+            progress(", ".join(f"{name}: {count:,}" for name, count in added.items()))
 
         summary.seconds = time.monotonic() - started
         AuditEvent.objects.create(

@@ -12,8 +12,17 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def handle(self, *args, **options):
+        from django.apps import apps
+
         compiled = 0
-        for locale_dir in settings.LOCALE_PATHS:
+        # The project catalogue and each app's own (penggerak/<app>/locale/).
+        app_dirs = [
+            Path(config.path) / "locale"
+            for config in apps.get_app_configs()
+            if config.name.startswith("penggerak.")
+        ]
+        project_dirs = [*settings.LOCALE_PATHS, *app_dirs]
+        for locale_dir in project_dirs:
             for po_path in Path(locale_dir).rglob("*.po"):
                 mo_path = po_path.with_suffix(".mo")
                 if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
