@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from penggerak.core.api import PageParams, errors, optional, page_of, text
 from penggerak.core.errors import DomainError, NotFound
+from penggerak.registry.api import CommunityNotFound
 from penggerak.registry.models import Member
 from penggerak.registry.selectors import communities_visible_to, member_get
 from penggerak.training import selectors, services
@@ -180,8 +181,7 @@ def create_event(request, payload: EventIn):
     secretariat, any community in scope)."""
     community = communities_visible_to(request.auth).filter(slug=payload.community).first()
     if community is None:
-        message = _("Komunitas tidak ditemukan.")
-        raise DomainError("not_found", message, fields={"community": [message]})
+        raise CommunityNotFound()
     course = Course.objects.filter(pk=payload.course_id).first()
     if course is None:
         message = _("Kursus tidak ditemukan.")
