@@ -17,7 +17,7 @@ class Course(models.Model):
         "registry.Partner",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="courses",
         verbose_name=_("mitra penyelenggara"),
     )
@@ -72,7 +72,7 @@ class Event(models.Model):
     )
     community = models.ForeignKey(
         "registry.Community",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="training_events",
         verbose_name=_("komunitas penyelenggara"),
     )
@@ -80,7 +80,7 @@ class Event(models.Model):
         "registry.Partner",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="training_events",
         verbose_name=_("mitra"),
     )
@@ -209,7 +209,7 @@ class Attendance(models.Model):
 class Certificate(models.Model):
     """Proof that a member attended an event, verifiable by its unguessable code."""
 
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="certificates")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="certificates")
     member = models.ForeignKey(
         "registry.Member", on_delete=models.CASCADE, related_name="training_certificates"
     )
