@@ -451,8 +451,18 @@ def attendance_record(
     if not own and not event.is_open:
         raise _refuse(
             "other_community",
-            _("%(name)s anggota komunitas lain; pelatihan ini tertutup untuk komunitas lain.")
-            % {"name": member.full_name},
+            _("Anggota komunitas lain; pelatihan ini tertutup untuk komunitas lain."),
+        )
+    registration = (
+        Registration.objects.select_for_update().filter(event=event, member=member).first()
+    )
+    registered = registration is not None and registration.status != Registration.Status.CANCELLED
+    if not own and method != Attendance.Method.CARD and not registered:
+        # Numbers are derived from ids: without the signed card (or the member's own
+        # registration) anyone could check strangers in and read their names.
+        raise _refuse(
+            "card_required",
+            _("Anggota komunitas lain yang belum mendaftar dicatat dengan kartu anggotanya."),
         )
     existing = Attendance.objects.filter(event=event, member=member).first()
     if existing is not None:
@@ -462,9 +472,6 @@ def attendance_record(
             "member_inactive",
             _("%(name)s belum/tidak aktif sebagai anggota.") % {"name": member.full_name},
         )
-    registration = (
-        Registration.objects.select_for_update().filter(event=event, member=member).first()
-    )
     walk_in = registration is None or registration.status != Registration.Status.REGISTERED
     if walk_in:
         if event.seats_taken >= event.capacity:

@@ -173,8 +173,8 @@ def _managed_event(request: HttpRequest, pk: int):
 @require_POST
 @domain_errors_as_http
 def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Organisers cancel an event that nobody attended yet, with a reason."""
     event = _managed_event(request, pk)
-    form = CancelForm(request.POST)
     try:
         services.event_cancel(
             actor=request.user, event=event, reason=request.POST.get("reason", "")
@@ -182,8 +182,7 @@ def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as err:
         messages.error(request, str(err.message))
     else:
-        if form.is_valid():
-            messages.success(request, _("Pelatihan dibatalkan."))
+        messages.success(request, _("Pelatihan dibatalkan."))
     return redirect("training:event_detail", pk=event.pk)
 
 

@@ -279,3 +279,17 @@ def test_course_create_secretariat_only(secretariat, coordinator):
         actor=secretariat, title="Pemasaran Digital", modules=["Foto produk", "", "Media sosial"]
     )
     assert [m.title for m in course.modules.all()] == ["Foto produk", "Media sosial"]
+
+
+def test_outsider_at_open_event_needs_card_or_registration(coordinator, event, other_community):
+    event.is_open = True
+    event.save()
+    outsider = MemberFactory(community=other_community)
+    for kwargs in ({"member_id": outsider.pk}, {"number": member_number(outsider.pk)}):
+        with pytest.raises(DomainError) as err:
+            services.attendance_record(actor=coordinator, event=event, **kwargs)
+        assert err.value.code == "card_required"
+        assert outsider.full_name not in str(err.value.message)
+    assert Attendance.objects.count() == 0
+    Registration.objects.create(event=event, member=outsider, status="registered")
+    assert services.attendance_record(actor=coordinator, event=event, member_id=outsider.pk).created
