@@ -10,6 +10,8 @@ import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict, model_validator
+from pydantic_core import PydanticCustomError
 
 from penggerak.core.api import PageParams, errors, optional, page_of, text
 from penggerak.core.errors import DomainError, NotFound
@@ -24,6 +26,19 @@ router = Router(tags=["pelatihan"])
 
 READ = errors(401, 404, 422)
 WRITE = errors(400, 401, 403, 404, 422)
+
+
+class _Input(Schema):
+    # An unknown field is a mistake worth reporting, not ignoring.
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _object_only(cls, value, handler):
+        # ninja would read attributes of any object: the JSON string "AAA" has a .title.
+        if not isinstance(value, dict):
+            raise PydanticCustomError("model_type", "Input should be an object")
+        return handler(value)
 
 
 class CourseOut(Schema):
@@ -49,7 +64,7 @@ class CoursePage(Schema):
     count: int
 
 
-class CourseIn(Schema):
+class CourseIn(_Input):
     title: str = Field(..., **text(max_length=200, min_length=1))
     description: str = Field("", **text(max_length=5000))
     modules: list[str] = Field(default_factory=list, max_length=50)
@@ -93,10 +108,13 @@ class EventPage(Schema):
 
 class EventFilters(Schema):
     upcoming: bool = optional(description="true: belum selesai; false: sudah selesai.")
-    date: dt.date = optional(description="Hanya pelatihan yang mulai pada tanggal ini.")
+    date: str = optional(
+        pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        description="Hanya pelatihan yang mulai pada tanggal ini (YYYY-MM-DD).",
+    )
 
 
-class EventIn(Schema):
+class EventIn(_Input):
     course_id: int = Field(..., ge=1, le=2**31 - 1)
     community: str = Field(..., pattern=r"^[-a-zA-Z0-9_]+$", max_length=80)
     starts_at: dt.datetime
@@ -108,7 +126,7 @@ class EventIn(Schema):
     is_open: bool = False
 
 
-class RegistrationIn(Schema):
+class RegistrationIn(_Input):
     member_id: int = Field(..., ge=1, le=2**31 - 1)
 
 
@@ -119,7 +137,7 @@ class RegistrationOut(Schema):
     status: str
 
 
-class AttendanceIn(Schema):
+class AttendanceIn(_Input):
     member_id: int = optional(ge=1, le=2**31 - 1)
     card: str = optional(**text(max_length=200, min_length=1))
     number: str = optional(**text(max_length=40, min_length=1))
@@ -171,7 +189,14 @@ def list_events(request, filters: Query[EventFilters], paging: Query[PageParams]
     """Events the user may see, in start order: own communities' and open events for
     coordinators and members, all (or the province) for the secretariat, their partner's for
     partner staff. `upcoming=true` keeps events not yet ended; `date` one day."""
-    found = selectors.event_list(actor=request.auth, upcoming=filters.upcoming, on=filters.date)
+    on = None
+    if filters.date:
+        try:
+            on = dt.date.fromisoformat(filters.date)
+        except ValueError:
+            message = _("Tanggal tidak valid; gunakan format YYYY-MM-DD.")
+            raise DomainError("validation_error", message, fields={"date": [message]}) from None
+    found = selectors.event_list(actor=request.auth, upcoming=filters.upcoming, on=on)
     return {"items": page_of(found, paging), "count": found.count()}
 
 

@@ -271,3 +271,13 @@ def test_concurrent_walk_ins_never_exceed_capacity(coordinator, community, cours
 
 
 assert connection  # imported for the skipif condition
+
+
+def test_non_object_body_and_bad_date_are_422(client, bearer, secretariat):
+    # ninja reads attributes of any object: the JSON string "AAA" has a .title method.
+    response = post(client, f"{API}/courses", "AAA", bearer(secretariat))
+    assert response.status_code == 422
+    for bad in ("0", "2020-02-30"):
+        response = client.get(f"{API}/events?date={bad}", headers=bearer(secretariat))
+        assert response.status_code == 422
+        assert "date" in response.json()["fields"]
