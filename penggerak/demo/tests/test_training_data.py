@@ -28,11 +28,10 @@ def test_every_done_training_step_has_its_attendance(tiny):
 
 
 def test_attendance_sits_inside_its_event_of_the_members_community(tiny):
-    wrong = Attendance.objects.exclude(
-        event__community_id=F("member__community_id")
-    ) | Attendance.objects.filter(checked_in_at__lt=F("event__starts_at")) | Attendance.objects.filter(
-        checked_in_at__gt=F("event__ends_at")
-    )
+    outside = Attendance.objects.filter(checked_in_at__lt=F("event__starts_at"))
+    late = Attendance.objects.filter(checked_in_at__gt=F("event__ends_at"))
+    elsewhere = Attendance.objects.exclude(event__community_id=F("member__community_id"))
+    wrong = outside | late | elsewhere
     assert not wrong.exists()
     for event in Event.objects.filter(status="done").annotate(n=Count("attendances"))[:50]:
         assert event.n == event.attendee_count == event.seats_taken <= event.capacity
