@@ -62,11 +62,18 @@ def populate(context) -> dict[str, int]:
     # Step-2 completions grouped by community and ISO week: one training week each.
     weeks: dict[tuple[int, int, int], list[tuple[int, dt.datetime]]] = defaultdict(list)
     done = MemberStep.objects.filter(step=2, status=MemberStep.Status.DONE).values_list(
-        "member_id", "member__community_id", "completed_at"
+        "member_id", "member__community_id", "completed_at", "member__full_name"
     )
-    for member_id, community_id, completed_at in done.iterator(chunk_size=20_000):
+    certify_after = dt.datetime.combine(
+        spec.as_of - dt.timedelta(days=CERTIFICATE_DAYS), dt.time.min, tzinfo=dt.UTC
+    )
+    # Names of recent attendees only (their certificates print them); no IN (...) query later.
+    names: dict[int, str] = {}
+    for member_id, community_id, completed_at, name in done.iterator(chunk_size=20_000):
         year, week, _day = completed_at.isocalendar()
         weeks[community_id, year, week].append((member_id, completed_at))
+        if completed_at >= certify_after:
+            names[member_id] = name
 
     event_fields = (
         "id",
@@ -87,9 +94,6 @@ def populate(context) -> dict[str, int]:
     attendance_fields = ("event", "member", "checked_in_at", "method", "walk_in")
     event_rows, attendance_rows, certificate_rows = [], [], []
     next_event = _next_id(Event)
-    certify_after = dt.datetime.combine(
-        spec.as_of - dt.timedelta(days=CERTIFICATE_DAYS), dt.time.min, tzinfo=dt.UTC
-    )
     methods = (Attendance.Method.CARD, Attendance.Method.NUMBER, Attendance.Method.MANUAL)
     for (community_id, _year, _week), rows in sorted(weeks.items()):
         rows.sort(key=lambda r: (r[1], r[0]))
@@ -131,15 +135,6 @@ def populate(context) -> dict[str, int]:
             Attendance, fields, [row + extra for row in attendance_rows[start : start + 20_000]]
         )
 
-    names = (
-        dict(
-            MemberStep.objects.filter(
-                member_id__in=[m for _e, m, _a in certificate_rows], step=2
-            ).values_list("member_id", "member__full_name")
-        )
-        if certificate_rows
-        else {}
-    )
     bulk.insert_rows(
         Certificate,
         ("event", "member", "code", "holder_name", "course_title", "issued_at"),
