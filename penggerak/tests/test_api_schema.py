@@ -104,6 +104,15 @@ def test_every_operation_is_documented_and_secured():
         ("get", "/api/v1/communities/{slug}"),
         ("get", "/api/v1/partners"),
         ("get", "/api/v1/partners/{slug}"),
+        # training
+        ("get", "/api/v1/courses"),
+        ("post", "/api/v1/courses"),
+        ("get", "/api/v1/courses/{id}"),
+        ("get", "/api/v1/events"),
+        ("post", "/api/v1/events"),
+        ("get", "/api/v1/events/{id}"),
+        ("post", "/api/v1/events/{id}/registrations"),
+        ("post", "/api/v1/events/{id}/attendance"),
     }
     for key, operation in operations.items():
         assert operation.get("description"), key
