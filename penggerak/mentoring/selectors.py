@@ -156,7 +156,7 @@ def stuck_condition(*, now: dt.datetime | None = None, days: int | None = None) 
     )
 
 
-def _parse_after(after: Any) -> int | None:
+def parse_after(after: Any) -> int | None:
     try:
         value = int(after)
     except (TypeError, ValueError):
@@ -238,7 +238,7 @@ def journey_grid(
         qs = qs.filter(furthest_step=next_step - 1)
     if stuck:
         qs = qs.filter(stuck_condition())
-    start = _parse_after(after)
+    start = parse_after(after)
     if start:
         qs = qs.filter(pk__lt=start)
     members = list(qs.order_by("-id")[: page_size + 1])

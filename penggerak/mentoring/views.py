@@ -21,6 +21,7 @@ from penggerak.core.notifications import notifications_for, notifications_mark_r
 from penggerak.core.views import domain_errors_as_http, form_add_domain_error
 from penggerak.mentoring import selectors, services
 from penggerak.mentoring.forms import AssignForm, MentorForm, SessionForm, StuckSettingsForm
+from penggerak.mentoring.templatetags.mentoring_tags import menu_forget
 from penggerak.registry import steps as step_defs
 from penggerak.registry.selectors import communities_visible_to, journey_of, partner_list
 
@@ -223,7 +224,7 @@ def stuck_list(request: HttpRequest) -> HttpResponse:
         raise DjangoPermissionDenied
     community = request.GET.get("community", "").strip()
     members = selectors.stuck_members(actor=user, community=community or None)
-    after = selectors._parse_after(request.GET.get("after"))
+    after = selectors.parse_after(request.GET.get("after"))
     if after:
         members = members.filter(pk__lt=after)
     rows = list(members[: PAGE_SIZE + 1])
@@ -253,6 +254,8 @@ def stuck_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def stuck_settings(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_secretariat:
+        raise DjangoPermissionDenied
     form = StuckSettingsForm(request.POST)
     if form.is_valid():
         try:
@@ -263,8 +266,6 @@ def stuck_settings(request: HttpRequest) -> HttpResponse:
             raise DjangoPermissionDenied from None
         messages.success(request, _("Pengaturan disimpan."))
     else:
-        if not request.user.is_secretariat:
-            raise DjangoPermissionDenied
         messages.error(request, _("Batas macet harus antara 7 dan 730 hari."))
     return redirect("mentoring:stuck")
 
@@ -340,4 +341,5 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def inbox_mark_read(request: HttpRequest) -> HttpResponse:
     ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()]
     notifications_mark_read(user=request.user, ids=ids or None)
+    menu_forget(request.user.pk)
     return redirect("mentoring:inbox")

@@ -104,6 +104,11 @@ def test_every_operation_is_documented_and_secured():
         ("get", "/api/v1/communities/{slug}"),
         ("get", "/api/v1/partners"),
         ("get", "/api/v1/partners/{slug}"),
+        ("get", "/api/v1/mentoring/mentors"),
+        ("post", "/api/v1/mentoring/mentors"),
+        ("post", "/api/v1/mentoring/assignments"),
+        ("post", "/api/v1/mentoring/sessions"),
+        ("get", "/api/v1/mentoring/stuck"),
     }
     for key, operation in operations.items():
         assert operation.get("description"), key

@@ -17,7 +17,8 @@ expect = sync_api.expect
 
 from penggerak.mentoring import services  # noqa: E402
 from penggerak.mentoring.tests.factories import MentorFactory  # noqa: E402
-from penggerak.registry.models import MemberStep  # noqa: E402
+from penggerak.registry import steps  # noqa: E402
+from penggerak.registry.models import MemberStep, StepRule  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +36,11 @@ def test_member_sees_journey_and_coordinator_records_session(
     transactional_db, phone_page, coordinator, community, member, member_user
 ):
     page = phone_page
+    # A transactional test flushes the tables, the seeded step rules with them.
+    for number, (description, parameters) in steps.DEFAULT_RULES.items():
+        StepRule.objects.get_or_create(
+            step=number, defaults={"description": description, "parameters": parameters}
+        )
     at = timezone.now() - dt.timedelta(days=20)
     for step in (1, 2):
         MemberStep.objects.create(
