@@ -227,3 +227,23 @@ def test_inbox_shows_only_own_and_marks_read(coordinator, other_coordinator):
     client.post(reverse("mentoring:inbox_mark_read"))
     home = client.get(reverse("home")).content.decode()
     assert 'Pemberitahuan <span class="badge">' not in home
+
+
+def test_journey_grid_query_count_does_not_grow_with_rows(
+    coordinator, community, django_assert_max_num_queries
+):
+    from penggerak.registry.tests.factories import MemberFactory
+
+    make_done(MemberFactory(community=community), 2, 100)
+    client = client_for(coordinator)
+    client.get(reverse("mentoring:journeys"))  # warm the session and the menu cache
+    # session + user, communities (scope and filter), members, their steps, the stuck setting.
+    with django_assert_max_num_queries(6):
+        client.get(reverse("mentoring:journeys") + "?stuck=1")
+    for _ in range(30):
+        make_done(MemberFactory(community=community), 2, 100)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("mentoring:journeys") + "?stuck=1")
+    assert (
+        response.content.decode().count('class="jg jg--done"') == 25
+    )  # one page, step 2 done each
