@@ -6,3 +6,6 @@ class MentoringConfig(AppConfig):
     name = "penggerak.mentoring"
     label = "mentoring"
     verbose_name = _("Pendampingan")
+
+    def ready(self) -> None:
+        from penggerak.mentoring import tasks  # noqa: F401  (registers the periodic jobs)

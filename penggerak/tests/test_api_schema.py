@@ -113,6 +113,11 @@ def test_every_operation_is_documented_and_secured():
         ("get", "/api/v1/events/{id}"),
         ("post", "/api/v1/events/{id}/registrations"),
         ("post", "/api/v1/events/{id}/attendance"),
+        ("get", "/api/v1/mentoring/mentors"),
+        ("post", "/api/v1/mentoring/mentors"),
+        ("post", "/api/v1/mentoring/assignments"),
+        ("post", "/api/v1/mentoring/sessions"),
+        ("get", "/api/v1/mentoring/stuck"),
     }
     for key, operation in operations.items():
         assert operation.get("description"), key
