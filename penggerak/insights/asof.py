@@ -18,7 +18,8 @@ def as_of_date() -> dt.date:
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
-            raise ImproperlyConfigured(f"{ENV_VAR} must be a date like 2020-08-31, not {raw!r}")
+            message = f"{ENV_VAR} must be a date like 2020-08-31, not {raw!r}"
+            raise ImproperlyConfigured(message) from None
     from penggerak.insights.models import InsightSettings
 
     stored = InsightSettings.objects.filter(pk=1).values_list("as_of", flat=True).first()

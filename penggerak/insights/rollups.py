@@ -238,3 +238,43 @@ def daily_window(scope: str, metric: str, start: dt.date, end: dt.date) -> dict[
         .exclude(value=0)
         .values_list("day", "value")
     )
+
+
+def totals(scopes: list[str], metric: str) -> dict[str, int]:
+    """{scope: current value} of one metric for many scopes (one query)."""
+    return dict(
+        RollupTotal.objects.filter(scope__in=scopes, metric=metric).values_list("scope", "value")
+    )
+
+
+def first_day(scope: str, metric: str) -> dt.date | None:
+    """The first day the metric changed in the scope (None: never)."""
+    return (
+        RollupDelta.objects.filter(scope=scope, metric=metric)
+        .exclude(value=0)
+        .order_by("day")
+        .values_list("day", flat=True)
+        .first()
+    )
+
+
+def month_end_values(scope: str, metric: str, days: list[dt.date]) -> list[tuple[dt.date, int]]:
+    """The value at the end of each of ``days`` (ascending): the total minus the deltas
+    after it, from one range read starting at the first day."""
+    if not days:
+        return []
+    after = sorted(
+        RollupDelta.objects.filter(scope=scope, metric=metric, day__gt=days[0])
+        .exclude(value=0)
+        .values_list("day", "value")
+    )
+    current = total(scope, metric)
+    result = []
+    later = sum(value for _day, value in after)
+    index = 0
+    for day in days:
+        while index < len(after) and after[index][0] <= day:
+            later -= after[index][1]
+            index += 1
+        result.append((day, current - later))
+    return result

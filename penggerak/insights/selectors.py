@@ -1,0 +1,87 @@
+"""Reads of the insights app: targets with progress and forecast, scoped by the actor.
+
+Every figure comes from the rollups (a handful of indexed reads per target), so a scope
+answers as fast at 2,000,000 members as at 300.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from penggerak.accounts.models import Role
+from penggerak.core.errors import NotFound
+from penggerak.insights import forecast, rollups
+from penggerak.insights.asof import as_of_date
+from penggerak.insights.metrics import METRICS
+from penggerak.insights.models import Target
+from penggerak.insights.scopes import Scope, parse_scope
+
+
+def scope_for(*, actor: Any, scope: str | None) -> Scope:
+    """Resolve a scope the actor may read; NotFound otherwise (also for "not yours").
+
+    Secretariat: any scope (a provincial one: its province and below); partner staff: any
+    scope (aggregates only); coordinator: their own communities; members and anonymous: none.
+    """
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise NotFound()
+    found = parse_scope(scope)
+    if actor.is_secretariat:
+        if actor.province_id and found.province_code != actor.province_id:
+            raise NotFound()
+        return found
+    if actor.role == Role.PARTNER:
+        return found
+    if actor.role == Role.COORDINATOR and found.kind == "community":
+        if actor.coordinated_communities.filter(pk=found.community_id).exists():
+            return found
+    raise NotFound()
+
+
+def target_progress(*, target: Target, scope: Scope, as_of: dt.date) -> dict:
+    """One target's figures (see ``forecast.progress_of``)."""
+    key = scope.rollup_key
+    start = rollups.first_day(key, target.metric)
+    days = forecast.month_end_days(as_of)
+    points = rollups.month_end_values(key, target.metric, [as_of - dt.timedelta(days=28), *days])
+    last_28 = points[-1][1] - points[0][1] if start else None
+    current = points[-1][1]
+    usable = [(day, value) for day, value in points[1:] if start is not None and day >= start]
+    result = forecast.progress_of(
+        current=current,
+        target=target.value,
+        as_of=as_of,
+        deadline=target.deadline,
+        month_ends=usable,
+        last_28_days=last_28,
+    )
+    return {
+        "metric": target.metric,
+        "scope": target.scope,
+        "target": target.value,
+        "deadline": target.deadline,
+        "current": result.current,
+        "progress": result.progress,
+        "forecast_at_deadline": result.forecast_at_deadline,
+        "forecast_low": result.forecast_low,
+        "forecast_high": result.forecast_high,
+        "eta": result.eta,
+        "required_per_month": result.required_per_month,
+        "current_per_month": result.current_per_month,
+        "current_per_week": result.current_per_week,
+        "status": result.status,
+        "note": result.note,
+        "month_ends": usable,
+    }
+
+
+def targets_with_progress(*, actor: Any, scope: str | None = "nation") -> list[dict]:
+    """Targets set for a scope with progress and forecast as of the platform's date.
+
+    Raises NotFound (scope missing or not the actor's) or DomainError ``invalid_scope``.
+    """
+    found = scope_for(actor=actor, scope=scope)
+    as_of = as_of_date()
+    targets = Target.objects.filter(scope=found.key, metric__in=list(METRICS)).order_by("metric")
+    return [target_progress(target=t, scope=found, as_of=as_of) for t in targets]
