@@ -35,7 +35,7 @@ MAX_ETA_DAYS = 100 * 365
 
 METHOD = _(
     "Prakiraan: garis lurus (kuadrat terkecil) pada nilai akhir bulan selama 12 bulan "
-    "terakhir, diteruskan dari nilai hari ini sampai tenggat; rentang rendah–tinggi adalah "
+    "terakhir, diteruskan dari nilai hari ini sampai tenggat; rentang rendah sampai tinggi adalah "
     "interval prediksi 80%."
 )
 TOO_LITTLE_HISTORY = _(
@@ -174,7 +174,7 @@ def month_end_days(as_of: dt.date, months: int = WINDOW_MONTHS) -> list[dt.date]
     itself, oldest first (2020-08-31 -> 2019-08-31, 2019-09-30, ..., 2020-07-31, 2020-08-31)."""
     days = [as_of]
     first = as_of.replace(day=1)
-    for _ in range(months):
+    for _month in range(months):
         first_prev_end = first - dt.timedelta(days=1)
         days.append(first_prev_end)
         first = first_prev_end.replace(day=1)

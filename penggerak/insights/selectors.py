@@ -33,9 +33,12 @@ def scope_for(*, actor: Any, scope: str | None) -> Scope:
         return found
     if actor.role == Role.PARTNER:
         return found
-    if actor.role == Role.COORDINATOR and found.kind == "community":
-        if actor.coordinated_communities.filter(pk=found.community_id).exists():
-            return found
+    if (
+        actor.role == Role.COORDINATOR
+        and found.kind == "community"
+        and actor.coordinated_communities.filter(pk=found.community_id).exists()
+    ):
+        return found
     raise NotFound()
 
 
