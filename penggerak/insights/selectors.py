@@ -47,10 +47,11 @@ def target_progress(*, target: Target, scope: Scope, as_of: dt.date) -> dict:
     key = scope.rollup_key
     start = rollups.first_day(key, target.metric)
     days = forecast.month_end_days(as_of)
-    points = rollups.month_end_values(key, target.metric, [as_of - dt.timedelta(days=28), *days])
-    last_28 = points[-1][1] - points[0][1] if start else None
-    current = points[-1][1]
-    usable = [(day, value) for day, value in points[1:] if start is not None and day >= start]
+    four_weeks_ago = as_of - dt.timedelta(days=28)
+    values = dict(rollups.month_end_values(key, target.metric, sorted({four_weeks_ago, *days})))
+    current = values[as_of]
+    last_28 = current - values[four_weeks_ago] if start else None
+    usable = [(day, values[day]) for day in days if start is not None and day >= start]
     result = forecast.progress_of(
         current=current,
         target=target.value,
