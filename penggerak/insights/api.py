@@ -29,9 +29,9 @@ class TargetOut(Schema):
     deadline: dt.date
     current: int
     progress: float
-    forecast_at_deadline: float | None
-    forecast_low: float | None
-    forecast_high: float | None
+    forecast_at_deadline: int | None
+    forecast_low: int | None
+    forecast_high: int | None
     eta: dt.date | None
     required_per_month: float | None
     current_per_month: float | None
