@@ -89,3 +89,47 @@ def targets_with_progress(*, actor: Any, scope: str | None = "nation") -> list[d
     as_of = as_of_date()
     targets = Target.objects.filter(scope=found.key, metric__in=list(METRICS)).order_by("metric")
     return [target_progress(target=t, scope=found, as_of=as_of) for t in targets]
+
+
+def metric_label(code: str) -> str:
+    """The metric's name in the current language."""
+    metric = METRICS.get(code)
+    return str(metric.label) if metric else code
+
+
+def province_rows(*, actor: Any) -> list[dict]:
+    """Members, communities and the members target of every province (drill-down list):
+    a few reads of at most 38 rows each, whatever the number of members."""
+    from penggerak.core.models import Region, RegionLevel
+    from penggerak.insights.models import RollupTotal
+
+    provinces = Region.objects.filter(level=RegionLevel.PROVINCE, is_current=True)
+    if actor.province_id:
+        provinces = provinces.filter(code=actor.province_id)
+    rows = list(provinces.order_by("code").values_list("code", "name"))
+    keys = [f"province:{code}" for code, _name in rows]
+    totals: dict[tuple[str, str], int] = {
+        (scope, metric): value
+        for scope, metric, value in RollupTotal.objects.filter(
+            scope__in=keys, metric__in=["members", "communities"]
+        ).values_list("scope", "metric", "value")
+    }
+    targets = dict(
+        Target.objects.filter(scope__in=keys, metric="members").values_list("scope", "value")
+    )
+    result = []
+    for code, name in rows:
+        key = f"province:{code}"
+        members = totals.get((key, "members"), 0)
+        target = targets.get(key)
+        result.append(
+            {
+                "code": code,
+                "name": name,
+                "members": members,
+                "communities": totals.get((key, "communities"), 0),
+                "target": target,
+                "progress": round(members * 100 / target, 1) if target else None,
+            }
+        )
+    return result
