@@ -180,6 +180,8 @@ def _step_handlers(number: int) -> tuple[tuple[Signal, Handler], ...]:
         ).values_list("completed_at", flat=True)
         deltas: Deltas = Counter()
         for completed_at in done:
+            if completed_at is None:  # a done step is always dated (database constraint)
+                continue
             _spread(_scopes_of(from_community), local_day(completed_at), -1, deltas)
             _spread(_scopes_of(member.community), local_day(completed_at), 1, deltas)
         return deltas
