@@ -65,6 +65,12 @@ _PLACES = {
     "82": (0.003, 0.78, 127.38, 0.2),
     "91": (0.004, -2.55, 140.7, 0.2),
     "92": (0.003, -0.87, 134.08, 0.2),
+    # The four provinces formed from Papua in 2022 (national preset only; okoce-2020 predates
+    # them and lists its 34 provinces explicitly).
+    "93": (0.002, -8.49, 140.4, 0.3),
+    "94": (0.002, -3.37, 135.5, 0.3),
+    "95": (0.001, -4.09, 138.95, 0.2),
+    "96": (0.002, -0.88, 131.25, 0.2),
 }  # fmt: skip
 # code: how people there are named (percent per flavour, see names.FLAVOURS).
 _NAMING = {
@@ -102,6 +108,10 @@ _NAMING = {
     "82": _mix(maluku=40, general=60),
     "91": _mix(papua=50, general=20, javanese=15, bugis=15),
     "92": _mix(papua=55, general=20, javanese=10, bugis=15),
+    "93": _mix(papua=50, general=20, javanese=20, bugis=10),
+    "94": _mix(papua=60, general=20, javanese=10, bugis=10),
+    "95": _mix(papua=80, general=15, javanese=5),
+    "96": _mix(papua=50, general=25, javanese=10, bugis=15),
 }  # fmt: skip
 PROVINCES: tuple[Province, ...] = tuple(
     Province(code, share, lat, lon, spread, _NAMING[code])
@@ -109,6 +119,8 @@ PROVINCES: tuple[Province, ...] = tuple(
 )
 
 PROVINCE_BY_CODE = {province.code: province for province in PROVINCES}
+# The 34 provinces before the 2022 Papua split (okoce-2020 places communities only there).
+PROVINCES_2020: tuple[str, ...] = tuple(p.code for p in PROVINCES if p.code < "93")
 JAVA = frozenset({"31", "32", "33", "34", "35", "36"})
 
 # Counts per step (1-7) in one real programme: the demo funnel follows their proportions.

@@ -29,6 +29,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.db.models import Count, Model, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.text import slugify
 
 from penggerak.accounts.models import Role, User
@@ -36,7 +37,7 @@ from penggerak.core import identity
 from penggerak.core.models import AuditEvent, Region, RegionLevel
 from penggerak.core.protection import nik_digest, nik_encrypt, nik_mask
 from penggerak.core.text import search_text
-from penggerak.demo import bulk, mentoring_data, training_data
+from penggerak.demo import bulk, insights_data, mentoring_data, training_data
 from penggerak.demo.catalog import (
     AGREEMENT_SCOPES,
     AGREEMENT_TITLES,
@@ -52,6 +53,7 @@ from penggerak.demo.catalog import (
     PRIVATE_PARTNER_MIX,
     PROVINCE_BY_CODE,
     PROVINCES,
+    PROVINCES_2020,
     SECTORS,
     STREETS,
     Province,
@@ -105,6 +107,8 @@ class PresetSpec:
     # Monthly intake doubles about this often: a slow start that keeps accelerating.
     doubling_days: int = 450
     funnel: tuple[int, ...] = FUNNEL_2020
+    # The as-of date is the day the demo is generated (``as_of`` is replaced at load time).
+    as_of_today: bool = False
 
     def scaled(self, factor: float) -> PresetSpec:
         """The same movement with ``factor`` times the members (communities, partners kept)."""
@@ -123,6 +127,16 @@ PRESETS: dict[str, PresetSpec] = {
         members=378_212,
         government_partners=8,
         private_partners=PRIVATE_PARTNER_MIX,
+        provinces=PROVINCES_2020,
+    ),
+    # The movement at its 2024 target: 2,000,000 members, 500 communities in all 38 provinces.
+    "national": PresetSpec(
+        name="national",
+        communities=500,
+        members=2_000_000,
+        government_partners=20,
+        private_partners=PRIVATE_PARTNER_MIX,
+        as_of=date(2024, 12, 31),
     ),
     "tiny": PresetSpec(
         name="tiny",
@@ -132,6 +146,7 @@ PRESETS: dict[str, PresetSpec] = {
         private_partners=(("company", 1), ("bank", 1), ("university", 1)),
         provinces=("31", "32", "35"),
         partner_logins=3,
+        as_of_today=True,
     ),
 }
 
@@ -198,6 +213,7 @@ class DemoContext:
 DEMO_EXTENSIONS: list[Callable[[DemoContext], dict[str, int]]] = []
 DEMO_EXTENSIONS.append(training_data.populate)
 DEMO_EXTENSIONS.append(mentoring_data.populate)
+DEMO_EXTENSIONS.append(insights_data.populate)
 
 
 def _quiet(_message: str) -> None:
@@ -1266,6 +1282,8 @@ def load_demo(
     plain indexes during the insert and rebuilds them at the end.
     """
     progress = progress or _quiet
+    if spec.as_of_today:
+        spec = replace(spec, as_of=timezone.localdate(), as_of_today=False)
     started = time.monotonic()
     summary = DemoSummary(preset=spec.name, seed=seed)
     growth = math.log(2) / spec.doubling_days

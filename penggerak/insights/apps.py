@@ -6,3 +6,8 @@ class InsightsConfig(AppConfig):
     name = "penggerak.insights"
     label = "insights"
     verbose_name = _("Target dan wawasan")
+
+    def ready(self) -> None:
+        from penggerak.insights.receivers import connect_all
+
+        connect_all()

@@ -31,6 +31,7 @@ from penggerak.core.identity import (
 from penggerak.core.models import AuditEvent, Region, RegionLevel
 from penggerak.core.protection import nik_decrypt, nik_digest, nik_encrypt, nik_mask
 from penggerak.core.text import search_text
+from penggerak.registry import signals
 from penggerak.registry import steps as step_defs
 from penggerak.registry.models import (
     Agreement,
@@ -220,6 +221,7 @@ def member_register(
         with transaction.atomic():
             member.save()
             Community.objects.filter(pk=community.pk).update(member_count=F("member_count") + 1)
+            signals.member_registered.send(sender=Member, member=member)
             if member.furthest_step:
                 _complete_registration(member, at=now)
             audit_record(
@@ -273,6 +275,7 @@ def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
         new_values["region_id"] = village.code if village else member.community.regency_id
     errors.raise_if_any()
 
+    old_status = member.status
     diff = {}
     for field, value in new_values.items():
         old = getattr(member, field)
@@ -284,6 +287,10 @@ def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
     if diff:
         member.save()
         audit_record(actor=actor, action=Action.UPDATE, obj=member, changes=diff)
+        if member.status != old_status:
+            signals.member_status_changed.send(
+                sender=Member, member=member, old_status=old_status, new_status=member.status
+            )
         if _registration_complete(member) and not _registration_done(member):
             _complete_registration(member, at=timezone.now())
     return member
@@ -297,6 +304,9 @@ def member_approve(*, actor: Any, member: Member) -> Member:
         raise DomainError("not_pending", _("Anggota ini tidak sedang menunggu persetujuan."))
     member.status = Member.Status.ACTIVE
     member.save(update_fields=["status", "updated_at"])
+    signals.member_status_changed.send(
+        sender=Member, member=member, old_status=Member.Status.PENDING, new_status=member.status
+    )
     if member.user_id:
         User.objects.filter(pk=member.user_id).update(is_active=True)
     audit_record(actor=actor, action=Action.APPROVE, obj=member)
@@ -333,6 +343,7 @@ def member_transfer(*, actor: Any, member: Member, to_community: Community, reas
         before=step_defs.contributions(old.pk, done),
         after=step_defs.contributions(to_community.pk, done),
     )
+    signals.member_moved.send(sender=Member, member=member, from_community=old)
     audit_record(
         actor=actor,
         action=Action.TRANSFER,
@@ -435,6 +446,9 @@ def _change_step(
             after=step_defs.contributions(member.community_id, done_after),
         )
         _sync_furthest_step(member)
+        signals.member_step_changed.send(
+            sender=Member, member=member, before=done_before, after=done_after
+        )
     return row, old_status
 
 
@@ -761,6 +775,7 @@ def community_create(
         status=status,
     )
     audit_record(actor=actor, action=Action.CREATE, obj=community)
+    signals.community_created.send(sender=Community, community=community)
     return community
 
 
@@ -883,6 +898,7 @@ def business_create(
         **cleaned,
     )
     audit_record(actor=actor, action=Action.CREATE, obj=business, changes={"owner": owner.pk})
+    signals.business_changed.send(sender=Business, business=business, old_employees=0)
     return business
 
 
@@ -924,6 +940,7 @@ def partner_create(
         slug=slug or _unique_slug(Partner, name),
     )
     audit_record(actor=actor, action=Action.CREATE, obj=partner)
+    signals.partner_created.send(sender=Partner, partner=partner)
     return partner
 
 

@@ -99,6 +99,7 @@ def test_every_operation_is_documented_and_secured():
         ("get", "/api/v1/members/{id}/journey"),
         ("post", "/api/v1/members/{id}/steps/{code}"),
         ("get", "/api/v1/insights/funnel"),
+        ("get", "/api/v1/insights/targets"),
         ("get", "/api/v1/communities"),
         ("post", "/api/v1/communities"),
         ("get", "/api/v1/communities/{slug}"),

@@ -1,0 +1,53 @@
+"""Back office: the as-of date and the targets, written through the insights services."""
+
+from django.contrib import admin
+
+from penggerak.core.admin import SecretariatOnlyMixin
+from penggerak.insights import services
+from penggerak.insights.models import InsightSettings, Target
+
+
+@admin.register(InsightSettings)
+class InsightSettingsAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
+    """The platform's as-of date (empty: today); PENGGERAK_AS_OF overrides it."""
+
+    list_display = ["as_of", "updated_at"]
+    fields = ["as_of"]
+
+    def has_add_permission(self, request):
+        return (
+            super().has_add_permission(request)
+            and not request.user.province_id
+            and not InsightSettings.objects.exists()
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not request.user.province_id
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = services.as_of_set(actor=request.user, as_of=obj.as_of)
+        obj.pk = saved.pk
+
+
+@admin.register(Target)
+class TargetAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
+    """Targets per scope and metric; set through ``target_set`` (validated, audited)."""
+
+    list_display = ["scope", "metric", "value", "deadline", "split_key", "parent"]
+    list_filter = ["metric"]
+    search_fields = ["scope"]
+    fields = ["metric", "scope", "value", "deadline"]
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        saved = services.target_set(
+            actor=request.user,
+            metric=obj.metric,
+            scope=obj.scope,
+            value=obj.value,
+            deadline=obj.deadline,
+        )
+        obj.pk = saved.pk

@@ -1,0 +1,280 @@
+"""Daily rollups: sparse per-day deltas and current totals per scope and metric.
+
+Incremental writes (``apply``) run inside the registry service's transaction, through the
+receivers connected in ``apps.InsightsConfig.ready``. Bulk writers (demo, imports) call
+``rebuild`` or ``rollups_refresh_communities`` after their inserts instead. Reads never count
+members: the value of a metric on a day is its total minus the deltas after that day, and a
+monthly series reads at most one row per day of the window asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import F, Sum
+
+from penggerak.insights.metrics import METRICS, Metric
+from penggerak.insights.models import RollupDelta, RollupTotal
+
+Key = tuple[str, str, dt.date]  # (scope, metric, day)
+
+
+def apply(metric: str, deltas: Counter) -> None:
+    """Add ``{(scope, day): delta}`` of one metric to the deltas and totals (caller's
+    transaction): one UPDATE per changed row, an INSERT the first time a row is needed."""
+    totals: Counter = Counter()
+    for (scope, day), delta in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1])):
+        if not delta:
+            continue
+        totals[scope] += delta
+        _add(RollupDelta, {"scope": scope, "metric": metric, "day": day}, delta)
+    for scope, delta in sorted(totals.items()):
+        if delta:
+            _add(RollupTotal, {"scope": scope, "metric": metric}, delta)
+
+
+def _add(model, lookup: dict, delta: int) -> None:
+    if not model.objects.filter(**lookup).update(value=F("value") + delta):
+        with transaction.atomic():
+            _row, created = model.objects.get_or_create(**lookup, defaults={"value": delta})
+        if not created:
+            model.objects.filter(**lookup).update(value=F("value") + delta)
+
+
+# --- Set-based rebuild ----------------------------------------------------------------------
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _community_table() -> str:
+    from penggerak.registry.models import Community
+
+    return _table(Community)
+
+
+def _as_text(expression: str) -> str:
+    return f"CAST({expression} AS TEXT)" if connection.vendor == "postgresql" else expression
+
+
+def _spread_sql(metric: Metric, community_ids: list[int] | None = None) -> str:
+    """SELECT (scope, metric, day, value) of one metric at every scope, from its source rows."""
+    source = metric.rebuild_sql()
+    code = metric.code.replace("'", "")
+    if metric.level == "community":
+        cte = (
+            f"WITH src(k, d, v) AS ({source}), rows_ AS (SELECT src.k AS k, src.d AS d, "
+            f"src.v AS v, c.regency_id AS reg FROM src JOIN {_community_table()} c "
+            f"ON c.id = src.k"
+        )
+        if community_ids is not None:
+            cte += f" WHERE src.k IN ({','.join(str(int(i)) for i in community_ids) or 'NULL'})"
+        cte += ")"
+        parts = [
+            f"SELECT 'community:' || {_as_text('k')}, k, d, SUM(v) FROM rows_ GROUP BY k, d",
+            "SELECT 'regency:' || reg, 0, d, SUM(v) FROM rows_ GROUP BY reg, d",
+            "SELECT 'province:' || SUBSTR(reg, 1, 2), 0, d, SUM(v) FROM rows_ "
+            "GROUP BY SUBSTR(reg, 1, 2), d",
+            "SELECT 'nation', 0, d, SUM(v) FROM rows_ GROUP BY d",
+        ]
+    else:
+        cte = f"WITH rows_(k, d, v) AS ({source})"
+        parts = [
+            "SELECT 'nation', 0, d, SUM(v) FROM rows_ GROUP BY d",
+            "SELECT 'province:' || SUBSTR(k, 1, 2), 0, d, SUM(v) FROM rows_ "
+            "WHERE k IS NOT NULL GROUP BY SUBSTR(k, 1, 2), d",
+            "SELECT 'regency:' || SUBSTR(k, 1, 5), 0, d, SUM(v) FROM rows_ "
+            "WHERE LENGTH(k) >= 5 GROUP BY SUBSTR(k, 1, 5), d",
+        ]
+    union = " UNION ALL ".join(parts)
+    return (
+        f"{cte}, spread(s, x, d, v) AS ({union}) SELECT s, '{code}', d, v FROM spread WHERE v <> 0"
+    )
+
+
+def rollups_expected(metrics: Iterable[str] | None = None) -> dict[Key, int]:
+    """Every non-zero daily delta as the source tables say it should be."""
+    result: dict[Key, int] = {}
+    with connection.cursor() as cursor:
+        for code in metrics or METRICS:
+            cursor.execute(_spread_sql(METRICS[code]))
+            for scope, metric, day, value in cursor.fetchall():
+                if isinstance(day, str):
+                    day = dt.date.fromisoformat(day)
+                result[scope, metric, day] = int(value)
+    return result
+
+
+def rollups_current(metrics: Iterable[str] | None = None) -> dict[Key, int]:
+    """Every non-zero daily delta as stored."""
+    rows = RollupDelta.objects.exclude(value=0)
+    if metrics is not None:
+        rows = rows.filter(metric__in=list(metrics))
+    return {
+        (scope, metric, day): value
+        for scope, metric, day, value in rows.values_list("scope", "metric", "day", "value")
+    }
+
+
+def rollups_diff(metrics: Iterable[str] | None = None) -> dict[tuple, tuple[int, int]]:
+    """Stored figures that differ from a recomputation: {key: (stored, expected)}, daily
+    deltas keyed (scope, metric, day) and totals keyed (scope, metric)."""
+    codes = list(metrics or METRICS)
+    expected = rollups_expected(codes)
+    current = rollups_current(codes)
+    diff: dict[tuple, tuple[int, int]] = {
+        key: (current.get(key, 0), expected.get(key, 0))
+        for key in set(expected) | set(current)
+        if current.get(key, 0) != expected.get(key, 0)
+    }
+    expected_totals: Counter = Counter()
+    for (scope, metric, _day), value in expected.items():
+        expected_totals[scope, metric] += value
+    stored_totals = {
+        (scope, metric): value
+        for scope, metric, value in RollupTotal.objects.filter(metric__in=codes)
+        .exclude(value=0)
+        .values_list("scope", "metric", "value")
+    }
+    for key in set(expected_totals) | set(stored_totals):
+        if stored_totals.get(key, 0) != expected_totals.get(key, 0):
+            diff[key] = (stored_totals.get(key, 0), expected_totals.get(key, 0))
+    return diff
+
+
+def _insert_totals(where: str = "") -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_table(RollupTotal)} (scope, metric, value) "
+            f"SELECT scope, metric, SUM(value) FROM {_table(RollupDelta)} {where} "
+            f"GROUP BY scope, metric"
+        )
+
+
+def rebuild(metrics: Iterable[str] | None = None) -> None:
+    """Replace the rollups of ``metrics`` (default: all) with a set-based recomputation."""
+    codes = list(metrics or METRICS)
+    with transaction.atomic():
+        RollupDelta.objects.filter(metric__in=codes).delete()
+        RollupTotal.objects.filter(metric__in=codes).delete()
+        with connection.cursor() as cursor:
+            for code in codes:
+                cursor.execute(
+                    f"INSERT INTO {_table(RollupDelta)} (scope, metric, day, value) "
+                    f"{_spread_sql(METRICS[code])}"
+                )
+        quoted = ",".join(f"'{c}'" for c in codes)
+        _insert_totals(f"WHERE metric IN ({quoted})")
+
+
+def rollups_refresh_communities(community_ids: Iterable[int]) -> None:
+    """Recompute the community-level metrics after a bulk write to these communities
+    (imports): the communities' own rows are replaced and the change in each is added to
+    the regency, province and nation above, so other communities' figures are not re-read."""
+    ids = sorted({int(i) for i in community_ids})
+    if not ids:
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        for code, metric in METRICS.items():
+            if metric.level != "community":
+                continue
+            scopes = [f"community:{i}" for i in ids]
+            old = {
+                (s, d): v
+                for s, d, v in RollupDelta.objects.filter(
+                    metric=code, scope__in=scopes
+                ).values_list("scope", "day", "value")
+            }
+            cursor.execute(_spread_sql(metric, ids))
+            new: dict[tuple[str, dt.date], int] = {}
+            for scope, _m, day, value in cursor.fetchall():
+                if isinstance(day, str):
+                    day = dt.date.fromisoformat(day)
+                new[scope, day] = int(value)
+            # Per community: its new figures minus its old ones, spread over its scopes.
+            from penggerak.insights.metrics import community_scopes
+            from penggerak.registry.models import Community
+
+            regencies = dict(Community.objects.filter(pk__in=ids).values_list("pk", "regency_id"))
+            deltas: Counter = Counter()
+            for (scope, day), value in new.items():
+                if scope.startswith("community:"):
+                    deltas[scope, day] += value
+            for (scope, day), value in old.items():
+                deltas[scope, day] -= value
+            spread: Counter = Counter()
+            for (scope, day), delta in deltas.items():
+                community_id = int(scope.split(":", 1)[1])
+                for target in community_scopes(community_id, regencies.get(community_id, "")):
+                    spread[target, day] += delta
+            apply(code, spread)
+
+
+# --- Reads ------------------------------------------------------------------------------------
+
+
+def total(scope: str, metric: str) -> int:
+    """The current value (all deltas ever recorded)."""
+    row = RollupTotal.objects.filter(scope=scope, metric=metric).values_list("value", flat=True)
+    return int(row.first() or 0)
+
+
+def value_on(scope: str, metric: str, day: dt.date) -> int:
+    """The value at the end of ``day``: the total minus what changed after it."""
+    later = RollupDelta.objects.filter(scope=scope, metric=metric, day__gt=day).aggregate(
+        n=Sum("value")
+    )["n"]
+    return total(scope, metric) - int(later or 0)
+
+
+def daily_window(scope: str, metric: str, start: dt.date, end: dt.date) -> dict[dt.date, int]:
+    """{day: delta} for start < day <= end (one indexed range read)."""
+    return dict(
+        RollupDelta.objects.filter(scope=scope, metric=metric, day__gt=start, day__lte=end)
+        .exclude(value=0)
+        .values_list("day", "value")
+    )
+
+
+def totals(scopes: list[str], metric: str) -> dict[str, int]:
+    """{scope: current value} of one metric for many scopes (one query)."""
+    return dict(
+        RollupTotal.objects.filter(scope__in=scopes, metric=metric).values_list("scope", "value")
+    )
+
+
+def first_day(scope: str, metric: str) -> dt.date | None:
+    """The first day the metric changed in the scope (None: never)."""
+    return (
+        RollupDelta.objects.filter(scope=scope, metric=metric)
+        .exclude(value=0)
+        .order_by("day")
+        .values_list("day", flat=True)
+        .first()
+    )
+
+
+def month_end_values(scope: str, metric: str, days: list[dt.date]) -> list[tuple[dt.date, int]]:
+    """The value at the end of each of ``days`` (ascending): the total minus the deltas
+    after it, from one range read starting at the first day."""
+    if not days:
+        return []
+    after = sorted(
+        RollupDelta.objects.filter(scope=scope, metric=metric, day__gt=days[0])
+        .exclude(value=0)
+        .values_list("day", "value")
+    )
+    current = total(scope, metric)
+    result = []
+    later = sum(value for _day, value in after)
+    index = 0
+    for day in days:
+        while index < len(after) and after[index][0] <= day:
+            later -= after[index][1]
+            index += 1
+        result.append((day, current - later))
+    return result
