@@ -13,6 +13,7 @@ urlpatterns = [
     path("pendampingan/", include("penggerak.mentoring.urls")),
     path("perizinan/", include("penggerak.permits.urls")),
     path("dasbor/", include("penggerak.insights.urls")),
+    path("impor/", include("penggerak.imports.urls")),
     # Un-namespaced, because LOGIN_REDIRECT_URL = "home"; the same view is "registry:home".
     path("", registry_views.home, name="home"),
     path("", include("penggerak.registry.urls")),

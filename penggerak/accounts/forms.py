@@ -54,3 +54,25 @@ class LoginForm(AuthenticationForm):
         if user is not None and not user.is_active and password and user.check_password(password):
             return user
         return None
+
+
+class InvitationForm(forms.Form):
+    """The invited coordinator's new password, twice (validated by the service)."""
+
+    new_password1 = forms.CharField(
+        label=_("Kata sandi baru"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("Ulangi kata sandi"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("new_password1"), data.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", _("Kedua kata sandi tidak sama."))
+        return data

@@ -119,3 +119,126 @@ def user_create(
         user.set_unusable_password()
     user.save()
     return user
+
+
+INVITATION_PATH = "/akun/undangan/{uid}/{token}/"
+
+
+def invitation_path(user: User) -> str:
+    """The one-time link: Django's token generator hashes the password, so setting one makes
+    the link unusable; it also expires after ``PASSWORD_RESET_TIMEOUT``."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return INVITATION_PATH.format(uid=uid, token=default_token_generator.make_token(user))
+
+
+@transaction.atomic
+def coordinator_invite(
+    *,
+    actor: Any,
+    username: str,
+    full_name: str = "",
+    email: str = "",
+    phone: str | None = None,
+) -> tuple[User, str]:
+    """An inactive coordinator login and its one-time invitation link (a path).
+
+    An existing login is reused: still inactive, it gets a fresh link; already active, the link
+    is "" (nobody needs one). The phone is left empty when another login already has it. An
+    e-mail with the link is sent only when e-mail is configured and the address is known.
+    """
+    from penggerak.core.audit import audit_record
+    from penggerak.core.models import AuditEvent
+    from penggerak.core.notifications import email_configured
+
+    if actor is not None and not actor.is_secretariat:
+        from penggerak.core.errors import PermissionDenied
+
+        raise PermissionDenied()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        first, _sep, last = full_name.partition(" ")
+        taken = bool(phone) and User.objects.filter(phone=phone).exists()
+        user = User(
+            username=username[:150],
+            email=email,
+            first_name=first[:150],
+            last_name=last[:150],
+            phone=None if taken or not phone else phone,
+            role=Role.COORDINATOR,
+            is_active=False,
+        )
+        user.set_unusable_password()
+        user.save()
+        audit_record(
+            actor=actor, action=AuditEvent.Action.CREATE, obj=user, reason="Undangan koordinator"
+        )
+    if user.is_active:
+        return user, ""
+    link = invitation_path(user)
+    if user.email and email_configured():
+        from django.conf import settings
+        from django.core.mail import send_mail
+
+        base = getattr(settings, "PENGGERAK_BASE_URL", "").rstrip("/")
+        transaction.on_commit(
+            lambda: send_mail(
+                str(_("Undangan koordinator Penggerak")),
+                str(_("Buat kata sandi Anda melalui tautan ini: {link}")).format(link=base + link),
+                None,
+                [user.email],
+                fail_silently=True,
+            )
+        )
+    return user, link
+
+
+def invitation_user(uidb64: str, token: str) -> User | None:
+    """The inactive user a valid, unused, unexpired invitation link belongs to, or None."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_str
+    from django.utils.http import urlsafe_base64_decode
+
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=False).first()
+    if user is None or not default_token_generator.check_token(user, token):
+        return None
+    return user
+
+
+@transaction.atomic
+def invitation_accept(*, uidb64: str, token: str, password: str) -> User:
+    """Set the invited user's password (Django's validators) and activate the login; the link
+    is then unusable. DomainError ``invitation_invalid`` for a used, expired or forged link."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from penggerak.core.audit import audit_record
+    from penggerak.core.models import AuditEvent
+
+    user = invitation_user(uidb64, token)
+    if user is None:
+        raise DomainError(
+            "invitation_invalid",
+            _("Tautan undangan tidak berlaku: sudah dipakai, kedaluwarsa atau salah."),
+        )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise DomainError(
+            "validation_error",
+            _("Kata sandi belum memenuhi syarat."),
+            fields={"new_password1": list(error.messages)},
+        ) from None
+    user.set_password(password)
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    audit_record(actor=user, action=AuditEvent.Action.UPDATE, obj=user, reason="Undangan diterima")
+    return user

@@ -7,4 +7,5 @@ urlpatterns = [
     path("masuk/", views.login, name="login"),
     path("keluar/", views.logout, name="logout"),
     path("daftar/", views.signup, name="signup"),
+    path("undangan/<str:uidb64>/<str:token>/", views.invitation, name="invitation"),
 ]

@@ -10,14 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.utils import translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
-from penggerak.accounts.models import User
+from penggerak.accounts.services import coordinator_invite
 from penggerak.core.errors import DomainError
 from penggerak.core.identity import validate_email, validate_phone
 from penggerak.core.regiondata import match_region
@@ -29,7 +26,6 @@ from penggerak.imports.report import Problem, ReportWriter, message
 from penggerak.registry.models import Community
 from penggerak.registry.services import community_add_coordinator, community_create
 
-INVITATION_PATH = "/akun/undangan/{uid}/{token}/"
 _LABELS = {
     "name": "Nama Komunitas",
     "slug": "Kode",
@@ -41,12 +37,6 @@ _LABELS = {
 }
 
 
-def invitation_path(user: User) -> str:
-    """One-time link: valid until the user sets a password (Django's token generator)."""
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return INVITATION_PATH.format(uid=uid, token=default_token_generator.make_token(user))
-
-
 def import_communities(
     path: str | Path,
     report_path: str | Path,
@@ -55,13 +45,24 @@ def import_communities(
     dry_run: bool = False,
     header_map: dict[str, str] | None = None,
     announce: Callable[[str], None] = print,
+    on_invite: Callable[[str, str, str], None] | None = None,
+    on_row: Callable[[Summary], None] | None = None,
 ) -> Summary:
     """Create the file's communities; ``actor`` must be secretariat (community_create checks)."""
     with translation.override("id"):
-        return _import(Path(path), Path(report_path), actor, dry_run, header_map or {}, announce)
+        return _import(
+            Path(path),
+            Path(report_path),
+            actor,
+            dry_run,
+            header_map or {},
+            announce,
+            on_invite,
+            on_row,
+        )
 
 
-def _import(path, report_path, actor, dry_run, overrides, announce) -> Summary:
+def _import(path, report_path, actor, dry_run, overrides, announce, on_invite, on_row) -> Summary:
     rows = read_rows(path)
     lookup = build_lookup(COMMUNITY_HEADERS)
     mapping: dict[int, str] = {}
@@ -91,7 +92,7 @@ def _import(path, report_path, actor, dry_run, overrides, announce) -> Summary:
                 continue  # a repeated header row
             summary.rows += 1
             problems: list[Problem] = []
-            outcome = _one(number, values, name, actor, dry_run, problems, announce)
+            outcome = _one(number, values, name, actor, dry_run, problems, announce, on_invite)
             if outcome == "refused":
                 summary.refused += 1
             elif outcome == "created":
@@ -99,13 +100,15 @@ def _import(path, report_path, actor, dry_run, overrides, announce) -> Summary:
             else:
                 summary.unchanged += 1
             report.write(problems)
+            if on_row:
+                on_row(summary)
     finally:
         report.close()
     summary.warnings = report.warnings
     return summary
 
 
-def _one(number, values, name, actor, dry_run, problems, announce) -> str:
+def _one(number, values, name, actor, dry_run, problems, announce, on_invite) -> str:
     def add(column, severity, code, text):
         value = rescue.cell_text(values.get(column))
         problems.append(Problem(number, _LABELS[column], value, severity, code, text))
@@ -159,21 +162,14 @@ def _one(number, values, name, actor, dry_run, problems, announce) -> str:
             )
             if coordinator or phone or email:
                 username = f"koord-{community.slug}"[:150]
-                user = User.objects.filter(username=username).first()
-                if user is None:
-                    user = User(username=username, email=email, is_active=False)
-                    first, _, last = coordinator.partition(" ")
-                    user.first_name, user.last_name = first[:150], last[:150]
-                    taken = phone and User.objects.filter(phone=phone).exists()
-                    user.phone = None if taken or not phone else phone
-                    user.set_unusable_password()
-                    user.save()
+                user, link = coordinator_invite(
+                    actor=actor, username=username, full_name=coordinator, email=email, phone=phone
+                )
                 community_add_coordinator(actor=actor, community=community, user=user)
-                if not dry_run and not user.is_active:
-                    announce(
-                        f"{community.slug}: undangan koordinator {username}: "
-                        f"{invitation_path(user)}"
-                    )
+                if not dry_run and link:
+                    announce(f"{community.slug}: undangan koordinator {username}: {link}")
+                    if on_invite:
+                        on_invite(community.slug, username, link)
             if dry_run:
                 transaction.set_rollback(True)
     except DomainError as error:

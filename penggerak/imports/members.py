@@ -68,6 +68,8 @@ class ImportOptions:
     header_map: dict[str, str] = field(default_factory=dict)
     batch_size: int = BATCH_SIZE
     progress: Callable[[str], None] | None = None
+    # Called after each committed batch with the running totals (the upload page's progress).
+    on_batch: Callable[[Summary], None] | None = None
 
 
 @dataclass
@@ -586,6 +588,8 @@ def _import_members(path: Path, report_path: Path, options: ImportOptions) -> Su
         batch, pending = [], []
         rate = summary.rows / max(time.monotonic() - started, 1e-6)
         _progress(options, f"{summary.rows} baris diproses ({rate:,.0f} baris/detik)")
+        if options.on_batch:
+            options.on_batch(summary)
 
     try:
         for number, cells in rows:
