@@ -193,7 +193,7 @@ def _check_transition(errors: _FieldErrors, old: str | None, new: str) -> None:
         labels = dict(S.choices)
         errors.add(
             "status",
-            _("Status tidak bisa diubah dari \u201c%(old)s\u201d menjadi \u201c%(new)s\u201d.")
+            _('Status tidak bisa diubah dari "%(old)s" menjadi "%(new)s".')
             % {"old": labels.get(old, "—"), "new": labels[new]},
         )
 
