@@ -36,7 +36,7 @@ from penggerak.core import identity
 from penggerak.core.models import AuditEvent, Region, RegionLevel
 from penggerak.core.protection import nik_digest, nik_encrypt, nik_mask
 from penggerak.core.text import search_text
-from penggerak.demo import bulk
+from penggerak.demo import bulk, permits_data
 from penggerak.demo.catalog import (
     AGREEMENT_SCOPES,
     AGREEMENT_TITLES,
@@ -196,6 +196,7 @@ class DemoContext:
 
 # populate(context) -> {"what": count}; appended to by the journey and insights apps.
 DEMO_EXTENSIONS: list[Callable[[DemoContext], dict[str, int]]] = []
+DEMO_EXTENSIONS.append(permits_data.populate)
 
 
 def _quiet(_message: str) -> None:
