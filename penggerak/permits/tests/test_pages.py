@@ -131,3 +131,18 @@ def test_staff_business_list_keyset(login, coordinator, business, other_business
     html = response.content.decode()
     assert "Keripik Siti" in html and "Batik Budi" not in html
     assert login(coordinator).get(reverse("permits:index") + "?after=abc").status_code == 200
+
+
+def test_page_query_counts_do_not_grow_with_permits(
+    login, coordinator, member_user, business, django_assert_max_num_queries
+):
+    client = login(coordinator)
+    url = reverse("permits:business_permits", args=[business.pk])
+    client.get(url)
+    for kind in ("pirt", "halal", "bpom", "sni"):
+        PermitFactory(business=business, kind=kind, number="")
+    with django_assert_max_num_queries(14):
+        assert client.get(url).status_code == 200
+    member_client = login(member_user)
+    with django_assert_max_num_queries(12):
+        assert member_client.get(reverse("permits:index")).status_code == 200
