@@ -86,7 +86,7 @@ def permit_get(*, actor: Any, permit_id: int) -> Permit:
     return permit
 
 
-_STATUS_RANK = {
+_STATUS_RANK: dict[str, int] = {
     PermitStatus.ISSUED: 0,
     PermitStatus.SUBMITTED: 1,
     PermitStatus.PLANNED: 2,
@@ -106,7 +106,7 @@ def permit_requirements(business: Business, permits: list[Permit] | None = None)
         permits = list(business.permits.all())
     best: dict[str, Permit] = {}
     for permit in permits:
-        current = best.get(permit.kind)
+        current: Permit | None = best.get(permit.kind)
         if current is None or _STATUS_RANK[permit.status] < _STATUS_RANK[current.status]:
             best[permit.kind] = permit
     labels = dict(PermitKind.choices)
@@ -114,16 +114,16 @@ def permit_requirements(business: Business, permits: list[Permit] | None = None)
     for requirement in PermitRequirement.objects.filter(sector=business.sector).order_by(
         "-required", "kind"
     ):
-        permit = best.get(requirement.kind)
+        held = best.get(requirement.kind)
         rows.append(
             {
                 "kind": requirement.kind,
                 "label": str(labels[requirement.kind]),
                 "required": requirement.required,
                 "note": requirement.note,
-                "held": bool(permit and permit.status == PermitStatus.ISSUED),
-                "status": permit.status if permit else None,
-                "permit": permit,
+                "held": bool(held and held.status == PermitStatus.ISSUED),
+                "status": held.status if held else None,
+                "permit": held,
             }
         )
     return rows

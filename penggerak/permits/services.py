@@ -50,7 +50,7 @@ TRANSITIONS: dict[str | None, set[str]] = {
     S.EXPIRED: {S.SUBMITTED},
 }
 
-DEFAULT_ISSUERS = {
+DEFAULT_ISSUERS: dict[str, str] = {
     PermitKind.NIB: "OSS RBA (Kementerian Investasi/BKPM)",
     PermitKind.PIRT: "Dinas Kesehatan Kabupaten/Kota",
     PermitKind.HALAL: "BPJPH Kementerian Agama",
@@ -190,11 +190,11 @@ def _check_transition(errors: _FieldErrors, old: str | None, new: str) -> None:
     if new not in S.values:
         errors.add("status", _("Status tidak dikenal."))
     elif new != old and new not in TRANSITIONS[old]:
-        labels = dict(S.choices)
+        labels: dict[str, Any] = dict(S.choices)
         errors.add(
             "status",
             _('Status tidak bisa diubah dari "%(old)s" menjadi "%(new)s".')
-            % {"old": labels.get(old, "—"), "new": labels[new]},
+            % {"old": labels.get(old or "", "—"), "new": labels[new]},
         )
 
 
@@ -267,7 +267,7 @@ def permit_create(
     errors.raise_if_any()
     permit = Permit(business=business, kind=kind, **cleaned)
     if document is not None:
-        permit.document.save(document.name, document, save=False)
+        permit.document.save(document.name or "document", document, save=False)
     permit.save()
     audit_record(
         actor=actor,
@@ -321,8 +321,8 @@ def permit_update(
         setattr(permit, field, value)
     if document is not None:
         old_document = permit.document.name
-        permit.document.save(document.name, document, save=False)
-        diff["document"] = [old_document, permit.document.name]
+        permit.document.save(document.name or "document", document, save=False)
+        diff["document"] = [old_document or "", permit.document.name or ""]
     if not diff:
         return permit
     permit.save()
@@ -510,7 +510,7 @@ def permits_send_expiry_reminders(*, today: dt.date | None = None) -> int:
         )
         if not rows:
             return created
-        last = (rows[-1].expires_on, rows[-1].pk)
+        last = (rows[-1].expires_on or today, rows[-1].pk)
         community_ids = {permit.business.owner.community_id for permit in rows}
         coordinators: dict[int, list[int]] = {}
         for community_id, user_id in coordinators_through.objects.filter(

@@ -1003,9 +1003,10 @@ def business_set_nib(*, actor: Any, business: Business, nib: str) -> Business:
     if not result.valid:
         message = result.errors[0].message
         raise DomainError("validation_error", message, fields={"nib": [message]})
-    if business.nib != result.normalized:
+    normalized = result.normalized or ""
+    if business.nib != normalized:
         old = business.nib
-        business.nib = result.normalized
+        business.nib = normalized
         business.save(update_fields=["nib"])
         audit_record(
             actor=actor, action=Action.UPDATE, obj=business, changes={"nib": [old, business.nib]}
