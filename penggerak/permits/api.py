@@ -83,7 +83,7 @@ def get_requirements(request, params: Query[RequirementsParams]):
     }
 
 
-@router.get("/checklists", response={200: list[ChecklistOut], **errors(401)})
+@router.get("/checklists", response={200: list[ChecklistOut], **errors(401, 422)})
 def list_checklists(request):
     """The active checklist templates with their sections, items, weights and thresholds."""
     return list(selectors.checklist_templates())

@@ -104,6 +104,13 @@ def test_every_operation_is_documented_and_secured():
         ("get", "/api/v1/communities/{slug}"),
         ("get", "/api/v1/partners"),
         ("get", "/api/v1/partners/{slug}"),
+        ("get", "/api/v1/permits"),
+        ("post", "/api/v1/permits"),
+        ("get", "/api/v1/permits/{id}"),
+        ("patch", "/api/v1/permits/{id}"),
+        ("get", "/api/v1/permits/requirements"),
+        ("get", "/api/v1/permits/checklists"),
+        ("post", "/api/v1/permits/checklists/{code}/responses"),
     }
     for key, operation in operations.items():
         assert operation.get("description"), key
