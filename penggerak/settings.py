@@ -173,6 +173,11 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads (permit documents) have no public URL: they are served only by permission-checked
+# views, never by the web server from MEDIA_ROOT.
+PERMIT_DOCUMENT_MAX_BYTES = int(
+    os.environ.get("PENGGERAK_PERMIT_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024))
+)
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 TASKS = {

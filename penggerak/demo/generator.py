@@ -37,7 +37,7 @@ from penggerak.core import identity
 from penggerak.core.models import AuditEvent, Region, RegionLevel
 from penggerak.core.protection import nik_digest, nik_encrypt, nik_mask
 from penggerak.core.text import search_text
-from penggerak.demo import bulk, insights_data, mentoring_data, training_data
+from penggerak.demo import bulk, insights_data, mentoring_data, permits_data, training_data
 from penggerak.demo.catalog import (
     AGREEMENT_SCOPES,
     AGREEMENT_TITLES,
@@ -214,6 +214,7 @@ DEMO_EXTENSIONS: list[Callable[[DemoContext], dict[str, int]]] = []
 DEMO_EXTENSIONS.append(training_data.populate)
 DEMO_EXTENSIONS.append(mentoring_data.populate)
 DEMO_EXTENSIONS.append(insights_data.populate)
+DEMO_EXTENSIONS.append(permits_data.populate)
 
 
 def _quiet(_message: str) -> None:

@@ -6,3 +6,6 @@ class PermitsConfig(AppConfig):
     name = "penggerak.permits"
     label = "permits"
     verbose_name = _("Perizinan dan standar")
+
+    def ready(self) -> None:
+        from penggerak.permits import tasks  # noqa: F401  (registers the periodic job)

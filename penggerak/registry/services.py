@@ -1002,3 +1002,30 @@ def agreement_create(
 def nik_lookup_digest(nik: str) -> str:
     """Digest of a NIK as typed (separators allowed), for lookups by other apps."""
     return nik_digest(normalize_nik(nik))
+
+
+# --- Business identifiers kept in sync by other apps -------------------------------------
+
+
+@transaction.atomic
+def business_set_nib(*, actor: Any, business: Business, nib: str) -> Business:
+    """Set a business's NIB (the permits app calls this when an NIB permit is issued).
+
+    Allowed to the owner member, the secretariat in scope and the community's coordinators.
+    Raises DomainError for a malformed NIB, PermissionDenied otherwise.
+    """
+    if not (actor is not None and business.owner.user_id and actor.pk == business.owner.user_id):
+        _require_coordinator_of(actor, business.owner.community)
+    result = validate_nib(nib)
+    if not result.valid:
+        message = result.errors[0].message
+        raise DomainError("validation_error", message, fields={"nib": [message]})
+    normalized = result.normalized or ""
+    if business.nib != normalized:
+        old = business.nib
+        business.nib = normalized
+        business.save(update_fields=["nib"])
+        audit_record(
+            actor=actor, action=Action.UPDATE, obj=business, changes={"nib": [old, business.nib]}
+        )
+    return business

@@ -119,6 +119,13 @@ def test_every_operation_is_documented_and_secured():
         ("post", "/api/v1/mentoring/assignments"),
         ("post", "/api/v1/mentoring/sessions"),
         ("get", "/api/v1/mentoring/stuck"),
+        ("get", "/api/v1/permits"),
+        ("post", "/api/v1/permits"),
+        ("get", "/api/v1/permits/{id}"),
+        ("patch", "/api/v1/permits/{id}"),
+        ("get", "/api/v1/permits/requirements"),
+        ("get", "/api/v1/permits/checklists"),
+        ("post", "/api/v1/permits/checklists/{code}/responses"),
     }
     for key, operation in operations.items():
         assert operation.get("description"), key
