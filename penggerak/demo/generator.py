@@ -213,8 +213,9 @@ class DemoContext:
 DEMO_EXTENSIONS: list[Callable[[DemoContext], dict[str, int]]] = []
 DEMO_EXTENSIONS.append(training_data.populate)
 DEMO_EXTENSIONS.append(mentoring_data.populate)
-DEMO_EXTENSIONS.append(insights_data.populate)
 DEMO_EXTENSIONS.append(permits_data.populate)
+# Last: it rebuilds the rollups from everything written before it.
+DEMO_EXTENSIONS.append(insights_data.populate)
 
 
 def _quiet(_message: str) -> None:
