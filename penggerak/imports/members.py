@@ -35,6 +35,7 @@ from penggerak.imports.digests import DigestSet, nik_key
 from penggerak.imports.headers import MEMBER_HEADERS, build_lookup, is_blank, map_headers
 from penggerak.imports.readers import UnreadableFile, read_rows
 from penggerak.imports.report import Problem, ReportWriter, message
+from penggerak.insights.rollups import rollups_refresh_communities
 from penggerak.registry.models import Community, Member, MemberStep, StepCount
 from penggerak.registry.services import CONSENT_PURPOSE, CONSENT_TEXT_VERSION
 
@@ -571,11 +572,14 @@ def _import_members(path: Path, report_path: Path, options: ImportOptions) -> Su
     batches = 0
     batch: list[Candidate] = []
     pending: list[Problem] = []  # refusals of rows in the current batch
+    touched: set[int] = set()  # communities whose dashboard figures must be refreshed
     started = time.monotonic()
 
     def flush() -> None:
         nonlocal batch, pending, batches
         counts, problems = writer.write(batch) if batch else (Counts(), [])
+        if counts.created or counts.updated:
+            touched.update(candidate.community.pk for candidate in batch)
         summary.created += counts.created
         summary.updated += counts.updated
         summary.unchanged += counts.unchanged
@@ -614,6 +618,10 @@ def _import_members(path: Path, report_path: Path, options: ImportOptions) -> Su
             if len(batch) >= options.batch_size:
                 flush()
         flush()
+        if touched and not options.dry_run:
+            # Once per run rather than per batch: a refresh re-reads the whole community. After
+            # a crash the rerun refreshes; `penggerak rebuild_rollups` repairs in any case.
+            rollups_refresh_communities(touched)
     finally:
         report.close()
     summary.warnings = report.warnings

@@ -399,3 +399,24 @@ def test_unreadable_file_exits_non_zero(tmp_path, community, capsys):
     no_header = write_csv(tmp_path / "x.csv", [["a", "b"], ["1", "2"]])
     with pytest.raises(UnreadableFile):
         import_members(no_header, tmp_path / "r.csv", ImportOptions(community=community))
+
+
+def test_imported_members_reach_the_dashboard_figures(tmp_path, community):
+    from penggerak.insights.rollups import rebuild, rollups_diff, total
+
+    rebuild()
+    before = total("nation", "members")
+    path = write_csv(
+        tmp_path / "anggota.csv",
+        [
+            HEADER,
+            ["1", "Siti Aminah", nik(1), "0812-3456-7890", "14/03/1985", "P"],
+            ["2", "Dewi Lestari", nik(2), "0812-3456-7891", "14/03/1985", "P"],
+        ],
+    )
+    run(path, tmp_path, community, consent=True, batch_size=1)
+    assert total("nation", "members") == before + 2
+    assert total(f"community:{community.pk}", "women_members") >= 2
+    assert rollups_diff() == {}
+    run(path, tmp_path, community, consent=True, dry_run=True)
+    assert rollups_diff() == {}
