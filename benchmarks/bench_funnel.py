@@ -11,33 +11,12 @@ bucketed gap histograms), so the figures should not grow with the number of memb
 import json
 import os
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from httpbench import ROOT, api_headers, measure, prepare, report, served
+
 DB = Path(os.environ.get("BENCH_DB", ROOT / "var" / "bench" / "tiny.sqlite3"))
-PASSWORD = os.environ.get("PENGGERAK_DEMO_PASSWORD", "penggerak-demo")
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "50"))
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_member_list import free_port, report  # noqa: E402
-
-
-def env() -> dict:
-    return {**os.environ, "DATABASE_URL": f"sqlite:///{DB}", "PENGGERAK_DEBUG": "0"}
-
-
-def ensure_database() -> None:
-    DB.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([BIN / "penggerak", "migrate", "--noinput", "-v0"], env=env(), check=True)
-    if "BENCH_DB" not in os.environ:
-        subprocess.run(
-            [BIN / "penggerak", "demo", "--preset", "tiny", "--if-empty"], env=env(), check=True
-        )
 
 
 def scopes() -> list[str]:
@@ -55,45 +34,16 @@ def scopes() -> list[str]:
 
 
 def main() -> None:
-    ensure_database()
+    prepare(DB, "tiny")
     cases = scopes()
-    port = free_port()
-    server = subprocess.Popen(
-        [BIN / "gunicorn", "penggerak.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        env=env(),
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        body = json.dumps({"username": "sekretariat", "password": PASSWORD}).encode()
-        request = urllib.request.Request(
-            f"{base}/api/v1/auth/token", data=body, headers={"Content-Type": "application/json"}
-        )
-        token = json.loads(urllib.request.urlopen(request).read())["token"]
-        headers = {"Authorization": f"Bearer {token}"}
+    with served(DB) as base:
+        headers = api_headers(base)
         opener = urllib.request.build_opener()
         for scope in cases:
             url = f"{base}/api/v1/insights/funnel?scope={scope}"
             first = json.loads(opener.open(urllib.request.Request(url, headers=headers)).read())
-            samples = []
-            for n in range(ROUNDS + 3):
-                started = time.perf_counter()
-                with opener.open(urllib.request.Request(url, headers=headers)) as response:
-                    response.read()
-                if n >= 3:
-                    samples.append((time.perf_counter() - started) * 1000)
-            report(f"api funnel {scope}", samples)
-            figures = [s["members"] for s in first["steps"]]
-            print(f"    members per step: {figures}", flush=True)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+            report(f"api funnel {scope}", measure(opener, url, headers))
+            print(f"    members per step: {[s['members'] for s in first['steps']]}", flush=True)
 
 
 if __name__ == "__main__":
