@@ -10,11 +10,13 @@ Every ``Metric`` declares
   returns ``{(scope, day): delta}``, applied in the sender's transaction.
 
 Both must describe the same figure: ``penggerak rebuild_rollups --check`` compares them.
-A new metric (``trainings``, once the training app sends its signal) is one more entry here.
+A new metric is one more entry here (``trainings`` follows ``training.signals``).
 
 Dates are calendar days in the platform's time zone (Asia/Jakarta, no daylight saving): a
 member counts from ``joined_on``; a step from its completion; a community from its founding
-day (else its creation); a partner and a business's jobs from their creation. History follows
+day (else its creation); a partner and a business's jobs from their creation; a training event
+(``trainings``: not cancelled) on the day it starts, so an event still to come counts only
+once the as-of date reaches its day. History follows
 the present: a member who moved counts in their new community from the day they joined, and a
 member who left disappears from the ``members`` series altogether (the registry keeps no date
 of leaving that a rebuild could use).
@@ -38,6 +40,8 @@ from django.utils.translation import gettext_lazy as _
 from penggerak.registry import signals
 from penggerak.registry import steps as step_defs
 from penggerak.registry.models import Business, Community, Member, MemberStep, Partner
+from penggerak.training import signals as training_signals
+from penggerak.training.models import Event
 
 Deltas = Counter  # {(scope, day): delta}
 Handler = Callable[..., Deltas]
@@ -251,13 +255,42 @@ def _partner_handler(kind: str) -> Handler:
     return created
 
 
+# --- Trainings held -----------------------------------------------------------------------
+
+
+def _trainings_sql() -> str:
+    day = local_day_sql("starts_at")
+    return (
+        f"SELECT community_id, {day}, COUNT(*) FROM {_q(Event)} "
+        f"WHERE status <> 'cancelled' GROUP BY community_id, {day}"
+    )
+
+
+def _event_counts(community_id: int, starts_at: dt.datetime, status: str) -> Deltas:
+    """+1 at the event's scopes and day when it counts as a training held."""
+    if status == Event.Status.CANCELLED:
+        return Counter()
+    regency = Community.objects.filter(pk=community_id).values_list("regency_id", flat=True)
+    return _spread(community_scopes(community_id, regency.get()), local_day(starts_at), 1)
+
+
+def _event_changed(event: Event, before: dict | None, **_kw: Any) -> Deltas:
+    deltas = _event_counts(event.community_id, event.starts_at, event.status)
+    if before is not None:
+        for key, value in _event_counts(
+            before["community_id"], before["starts_at"], before["status"]
+        ).items():
+            deltas[key] -= value
+    return Counter({key: value for key, value in deltas.items() if value})
+
+
 # --- The registry -------------------------------------------------------------------------
 
 METRICS: dict[str, Metric] = {}
 
 
 def register(metric: Metric) -> None:
-    """Add a metric (the training app's ``trainings`` will be one such call)."""
+    """Add a metric to the registry."""
     METRICS[metric.code] = metric
 
 
@@ -309,3 +342,12 @@ for _kind, _label in Partner.Kind.choices:
             ((signals.partner_created, _partner_handler(_kind)),),
         )
     )
+register(
+    Metric(
+        "trainings",
+        _("Pelatihan terlaksana"),
+        "community",
+        _trainings_sql,
+        ((training_signals.event_changed, _event_changed),),
+    )
+)

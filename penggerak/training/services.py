@@ -24,6 +24,7 @@ from penggerak.registry import steps as step_defs
 from penggerak.registry.models import Community, Member, Partner
 from penggerak.registry.selectors import communities_visible_to, member_may_see
 from penggerak.registry.services import member_step_record_evidence
+from penggerak.training import signals
 from penggerak.training.cards import parse_card_payload, parse_member_number
 from penggerak.training.models import Attendance, Certificate, Course, Event, Module, Registration
 
@@ -199,6 +200,7 @@ def event_create(
     )
     errors.raise_if_any()
     event = Event.objects.create(course=course, community=community, partner=partner, **data)
+    signals.event_changed.send(sender=Event, event=event, before=None)
     audit_record(
         actor=actor,
         action=Action.CREATE,
@@ -206,6 +208,15 @@ def event_create(
         changes={"course": course.pk, "community": community.pk, "capacity": event.capacity},
     )
     return event
+
+
+def _counted_fields(event: Event) -> dict:
+    """What the ``trainings`` figure of other apps depends on (see ``signals.event_changed``)."""
+    return {
+        "community_id": event.community_id,
+        "starts_at": event.starts_at,
+        "status": event.status,
+    }
 
 
 def _locked(event: Event) -> Event:
@@ -230,10 +241,13 @@ def event_update(*, actor: Any, event: Event, **changes: Any) -> Event:
     data = _clean_event(errors, data, seats_taken=event.seats_taken)
     errors.raise_if_any()
     before = {k: str(getattr(event, k)) for k in data}
+    counted_before = _counted_fields(event)
     for name, value in data.items():
         setattr(event, name, value)
     event.partner = partner
     event.save()
+    if _counted_fields(event) != counted_before:
+        signals.event_changed.send(sender=Event, event=event, before=counted_before)
     audit_record(
         actor=actor,
         action=Action.UPDATE,
@@ -262,8 +276,10 @@ def event_cancel(*, actor: Any, event: Event, reason: str) -> Event:
         raise DomainError(
             "event_attended", _("Pelatihan yang sudah ada kehadirannya tidak dapat dibatalkan.")
         )
+    counted_before = _counted_fields(event)
     event.status = Event.Status.CANCELLED
     event.save(update_fields=["status"])
+    signals.event_changed.send(sender=Event, event=event, before=counted_before)
     audit_record(
         actor=actor,
         action=Action.STATUS,
