@@ -1,28 +1,6 @@
-"""Private storage for uploaded files and reports: a directory the web server never serves.
+"""Private storage moved to ``penggerak.core.storage`` (shared with the insights reports);
+this name stays so the imports code and its tests keep their import path."""
 
-Downloads go through permission-checked views (``imports.views``); paths stored on
-``ImportRun`` are relative to this root, which is ``PENGGERAK_PRIVATE_ROOT`` or ``var/private``.
-"""
+from penggerak.core.storage import private_path, private_root
 
-from __future__ import annotations
-
-import os
-from pathlib import Path
-
-from django.conf import settings
-
-
-def private_root() -> Path:
-    root = getattr(settings, "PENGGERAK_PRIVATE_ROOT", None) or os.environ.get(
-        "PENGGERAK_PRIVATE_ROOT"
-    )
-    return Path(root) if root else Path(settings.VAR_DIR) / "private"
-
-
-def private_path(relative: str) -> Path:
-    """The absolute path of a stored file; refuses anything that escapes the root."""
-    root = private_root().resolve()
-    path = (root / relative).resolve()
-    if root not in path.parents:
-        raise ValueError("path outside the private root")
-    return path
+__all__ = ["private_path", "private_root"]

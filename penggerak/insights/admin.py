@@ -3,8 +3,8 @@
 from django.contrib import admin
 
 from penggerak.core.admin import SecretariatOnlyMixin
-from penggerak.insights import services
-from penggerak.insights.models import InsightSettings, Target
+from penggerak.insights import reports, services
+from penggerak.insights.models import InsightSettings, ReportSchedule, Target
 
 
 @admin.register(InsightSettings)
@@ -50,4 +50,24 @@ class TargetAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
             value=obj.value,
             deadline=obj.deadline,
         )
+        obj.pk = saved.pk
+
+
+@admin.register(ReportSchedule)
+class ReportScheduleAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
+    """Monthly report schedules per scope; saved through ``report_schedule_set`` (scope
+    checked, audited). A provincial secretariat sees its province's only."""
+
+    list_display = ["scope", "scope_name", "active", "updated_at"]
+    list_filter = ["active"]
+    fields = ["scope", "active"]
+
+    def get_queryset(self, request):
+        return reports.report_schedules_for(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # switch it off instead: its past runs keep their link
+
+    def save_model(self, request, obj, form, change):
+        saved = services.report_schedule_set(actor=request.user, scope=obj.scope, active=obj.active)
         obj.pk = saved.pk

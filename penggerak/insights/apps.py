@@ -11,3 +11,4 @@ class InsightsConfig(AppConfig):
         from penggerak.insights.receivers import connect_all
 
         connect_all()
+        from penggerak.insights import tasks  # noqa: F401  (registers the periodic jobs)

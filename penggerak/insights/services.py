@@ -8,6 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from penggerak.core.audit import audit_record
@@ -16,7 +19,7 @@ from penggerak.core.models import AuditEvent
 from penggerak.insights import rollups
 from penggerak.insights.asof import as_of_date
 from penggerak.insights.metrics import METRICS
-from penggerak.insights.models import InsightSettings, Target
+from penggerak.insights.models import InsightSettings, ReportRun, ReportSchedule, Target
 from penggerak.insights.scopes import Scope, child_scopes, parse_scope
 
 Action = AuditEvent.Action
@@ -208,3 +211,210 @@ def _manual_values(target: Target, children: list[Scope], shares: dict[str, int]
         }
         raise DomainError("shares_mismatch", message, fields={"shares": [message]})
     return [shares.get(c.key, 0) for c in children]
+
+
+# --- Monthly reports --------------------------------------------------------------------------
+
+EARLIEST_REPORT_MONTH = dt.date(2000, 1, 1)
+
+
+def parse_report_month(raw: Any) -> dt.date:
+    """``YYYY-MM`` (or a date) -> the first day of that month; DomainError ``invalid_month``
+    when malformed, before 2000, or after the platform's as-of month."""
+    month: dt.date | None = None
+    if isinstance(raw, dt.date):
+        month = raw.replace(day=1)
+    else:
+        text = str(raw or "").strip()
+        try:
+            month = dt.datetime.strptime(text, "%Y-%m").date()
+        except ValueError:
+            month = None
+    if month is None:
+        message = _("Bulan tidak valid: tulis sebagai TTTT-BB, misalnya 2020-07.")
+    elif month < EARLIEST_REPORT_MONTH:
+        message = _("Bulan terlalu lama: laporan dimulai dari Januari 2000.")
+    elif month > as_of_date().replace(day=1):
+        message = _("Bulan %(month)s belum tiba (tanggal acuan %(as_of)s).") % {
+            "month": month.strftime("%Y-%m"),
+            "as_of": as_of_date(),
+        }
+    else:
+        return month
+    raise DomainError("invalid_month", message, fields={"month": [message]})
+
+
+def _report_scope(actor: Any, scope: str) -> Scope:
+    """Resolve a scope for a report; an unknown scope and one outside a provincial
+    secretariat's province get the same message (no probing of what exists elsewhere)."""
+    _require_secretariat(actor)
+    try:
+        found = parse_scope(scope)
+    except NotFound:
+        found = None
+    except DomainError as bad:
+        raise DomainError(bad.code, bad.message, fields={"scope": [bad.message]}) from None
+    if found is None or (actor.province_id and found.province_code != actor.province_id):
+        message = _("Cakupan tidak ditemukan atau di luar wilayah Anda.")
+        raise DomainError("invalid_scope", message, fields={"scope": [message]})
+    return found
+
+
+@transaction.atomic
+def report_request(*, actor: Any, scope: str, month: Any) -> ReportRun:
+    """The secretariat asks for the report of ``scope`` for ``month`` (``YYYY-MM``); the task
+    worker generates it after commit. Raises DomainError (``invalid_scope``,
+    ``invalid_month``) or PermissionDenied."""
+    _require_secretariat(actor)
+    fields: dict[str, list] = {}
+    found = parsed_month = None
+    try:
+        found = _report_scope(actor, scope)
+    except DomainError as bad:
+        fields.update(bad.fields)
+    try:
+        parsed_month = parse_report_month(month)
+    except DomainError as bad:
+        fields.update(bad.fields)
+    if fields or found is None or parsed_month is None:
+        raise DomainError(
+            "validation_error", _("Periksa kembali permintaan laporan."), fields=fields
+        )
+    run = ReportRun.objects.create(
+        scope=found.key,
+        scope_name=found.name,
+        province_code=found.province_code,
+        month=parsed_month,
+        requested_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=run,
+        changes={"scope": found.key, "month": parsed_month.strftime("%Y-%m")},
+    )
+    transaction.on_commit(lambda: _enqueue_report(run.pk))
+    return run
+
+
+def _enqueue_report(run_id: int) -> None:
+    from penggerak.insights.tasks import generate_report
+
+    generate_report.enqueue(run_id)
+
+
+def report_run_execute(run_id: int) -> ReportRun:
+    """The task body: build the PDF and XLSX of a run into private storage. A run that is
+    done stays done (a retried task does nothing); a failure is recorded on the run."""
+    from penggerak.core.storage import private_path
+    from penggerak.insights import reports
+
+    run = ReportRun.objects.get(pk=run_id)
+    if run.status == ReportRun.Status.DONE:
+        return run
+    ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.RUNNING, progress=10)
+    try:
+        data = reports.report_data(parse_scope(run.scope), run.month)
+        ReportRun.objects.filter(pk=run.pk).update(progress=40)
+        stem = f"laporan-{run.scope.replace(':', '-')}-{run.month:%Y-%m}"
+        files = {
+            "pdf_file": f"reports/{run.pk}/{stem}.pdf",
+            "xlsx_file": f"reports/{run.pk}/{stem}.xlsx",
+        }
+        content = {"pdf_file": reports.report_pdf(data), "xlsx_file": reports.report_xlsx(data)}
+        for name, relative in files.items():
+            path = private_path(relative)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content[name])
+    except Exception as failure:  # recorded for the person watching the page, then re-raised
+        ReportRun.objects.filter(pk=run.pk).update(
+            status=ReportRun.Status.FAILED, error=str(failure)[:2000], finished_at=timezone.now()
+        )
+        raise
+    ReportRun.objects.filter(pk=run.pk).update(
+        status=ReportRun.Status.DONE,
+        progress=100,
+        error="",
+        finished_at=timezone.now(),
+        **files,
+    )
+    run.refresh_from_db()
+    return run
+
+
+def report_download_record(*, actor: Any, run: ReportRun, kind: str) -> None:
+    """Record that ``actor`` downloaded the ``kind`` (pdf/xlsx) file of ``run``."""
+    audit_record(
+        actor=actor,
+        action=Action.EXPORT,
+        obj=run,
+        changes={"file": kind, "scope": run.scope, "month": run.month.strftime("%Y-%m")},
+    )
+
+
+@transaction.atomic
+def report_schedule_set(*, actor: Any, scope: str, active: bool) -> ReportSchedule:
+    """Turn the monthly report of ``scope`` on or off. Secretariat in scope only; raises
+    DomainError ``invalid_scope`` or PermissionDenied."""
+    found = _report_scope(actor, scope)
+    schedule, created = ReportSchedule.objects.update_or_create(
+        scope=found.key,
+        defaults={
+            "scope_name": found.name,
+            "province_code": found.province_code,
+            "active": bool(active),
+            "created_by": actor,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE if created else Action.UPDATE,
+        obj=schedule,
+        changes={"scope": found.key, "active": bool(active)},
+    )
+    return schedule
+
+
+def previous_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def reports_generate_monthly(*, today: dt.date | None = None) -> list[ReportRun]:
+    """The daily job: for each active schedule, last month's report (relative to the as-of
+    date) once; the secretariat users who may see it are notified with its link. Running it
+    again finds the run (unique per schedule and month) and does nothing."""
+    from penggerak.accounts.models import Role, User
+    from penggerak.core.notifications import notify
+
+    month = previous_month(today or as_of_date())
+    made: list[ReportRun] = []
+    for schedule in ReportSchedule.objects.filter(active=True).order_by("pk"):
+        with transaction.atomic():
+            run, created = ReportRun.objects.get_or_create(
+                schedule=schedule,
+                month=month,
+                defaults={
+                    "scope": schedule.scope,
+                    "scope_name": schedule.scope_name,
+                    "province_code": schedule.province_code,
+                },
+            )
+        if not created and run.status == ReportRun.Status.DONE:
+            continue
+        try:
+            run = report_run_execute(run.pk)
+        except Exception:  # recorded on the run; the other schedules still run
+            continue
+        made.append(run)
+        in_scope = Q(province__isnull=True)
+        if run.province_code:
+            in_scope |= Q(province_id=run.province_code)
+        readers = User.objects.filter(in_scope, role=Role.SECRETARIAT, is_active=True)
+        url = reverse("insights:reports") + f"#laporan-{run.pk}"
+        title = _("Laporan bulanan %(scope)s %(month)s siap") % {
+            "scope": run.scope_name,
+            "month": run.month.strftime("%Y-%m"),
+        }
+        for user in readers.order_by("pk"):
+            notify(user=user, kind="report", key=f"report:{run.pk}", title=str(title), url=url)
+    return made

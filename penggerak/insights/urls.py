@@ -8,3 +8,11 @@ urlpatterns = [
     path("", views.national, name="national"),
     path("provinsi/<str:code>/", views.province, name="province"),
 ]
+
+from penggerak.insights import report_views  # noqa: E402  (report pages, kept apart from views)
+
+urlpatterns += [
+    path("laporan/", report_views.reports_page, name="reports"),
+    path("laporan/jadwal/", report_views.schedule, name="report_schedule"),
+    path("laporan/<int:pk>/<str:kind>/", report_views.download, name="report_download"),
+]

@@ -1,0 +1,144 @@
+"""Report pages under ``/dasbor/laporan/``: request a monthly report, watch it, download it
+(audited), and switch the monthly schedule of a scope on or off. Secretariat only; a
+provincial secretariat sees and asks for its province's scopes only."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from penggerak.core.errors import DomainError
+from penggerak.core.models import Region, RegionLevel
+from penggerak.core.storage import private_path
+from penggerak.core.views import domain_errors_as_http, form_add_domain_error
+from penggerak.insights import reports, services
+from penggerak.insights.asof import as_of_date
+from penggerak.insights.models import ReportRun
+
+SCOPE_HELP = _(
+    'Tulis "nation", "province:KODE", "regency:KODE" atau "community:SLUG", misalnya province:32.'
+)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RUNS_SHOWN = 50
+
+
+class ReportRequestForm(forms.Form):
+    scope = forms.CharField(
+        label=_("Cakupan"),
+        max_length=100,
+        help_text=SCOPE_HELP,
+        widget=forms.TextInput(attrs={"list": "report-scopes"}),
+    )
+    month = forms.CharField(
+        label=_("Bulan"),
+        max_length=7,
+        help_text=_("TTTT-BB, misalnya 2020-07."),
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2020-07"}),
+    )
+
+
+class ScheduleForm(forms.Form):
+    scope = forms.CharField(
+        label=_("Cakupan"),
+        max_length=100,
+        help_text=SCOPE_HELP,
+        widget=forms.TextInput(attrs={"list": "report-scopes"}),
+    )
+    active = forms.BooleanField(label=_("Buat laporan bulanan otomatis"), required=False)
+
+
+def _require_secretariat(request: HttpRequest) -> None:
+    if not request.user.is_secretariat:
+        raise Http404
+
+
+def _scope_choices(user) -> list[tuple[str, str]]:
+    provinces = Region.objects.filter(level=RegionLevel.PROVINCE, is_current=True)
+    if user.province_id:
+        provinces = provinces.filter(code=user.province_id)
+    choices = [] if user.province_id else [("nation", str(_("Nasional")))]
+    return choices + [
+        (f"province:{c}", n) for c, n in provinces.order_by("code").values_list("code", "name")
+    ]
+
+
+def _page(request: HttpRequest, form=None, schedule_form=None, status: int = 200) -> HttpResponse:
+    runs = list(reports.report_runs_for(request.user).select_related("requested_by")[:RUNS_SHOWN])
+    context = {
+        "form": form
+        or ReportRequestForm(
+            initial={"month": services.previous_month(as_of_date()).strftime("%Y-%m")}
+        ),
+        "schedule_form": schedule_form or ScheduleForm(initial={"active": True}),
+        "runs": runs,
+        "pending": any(
+            r.status in (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING) for r in runs
+        ),
+        "schedules": reports.report_schedules_for(request.user),
+        "scope_choices": _scope_choices(request.user),
+        "as_of": as_of_date(),
+    }
+    if request.htmx and request.GET.get("part") == "runs":
+        return render(request, "insights/report_runs.html", context)
+    return render(request, "insights/reports.html", context, status=status)
+
+
+@login_required
+def reports_page(request: HttpRequest) -> HttpResponse:
+    """The list of reports with a request form (POST asks for one)."""
+    _require_secretariat(request)
+    if request.method != "POST":
+        return _page(request)
+    form = ReportRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_request(actor=request.user, **form.cleaned_data)
+        except DomainError as err:
+            form_add_domain_error(form, err)
+        else:
+            return redirect("insights:reports")
+    return _page(request, form=form, status=422)
+
+
+@login_required
+@require_POST
+def schedule(request: HttpRequest) -> HttpResponse:
+    """Switch the monthly report of a scope on or off."""
+    _require_secretariat(request)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_schedule_set(actor=request.user, **form.cleaned_data)
+        except DomainError as err:
+            form_add_domain_error(form, err)
+        else:
+            return redirect("insights:reports")
+    return _page(request, schedule_form=form, status=422)
+
+
+@login_required
+@require_GET
+@domain_errors_as_http
+def download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    """The PDF or XLSX of a finished report; 404 for another province's report. Audited."""
+    _require_secretariat(request)
+    if kind not in ("pdf", "xlsx"):
+        raise Http404
+    run = reports.report_run_get(actor=request.user, run_id=pk)
+    relative = run.pdf_file if kind == "pdf" else run.xlsx_file
+    path = private_path(relative) if relative and run.status == ReportRun.Status.DONE else None
+    if path is None or not path.exists():
+        raise Http404(_("Berkas laporan belum tersedia."))
+    services.report_download_record(actor=request.user, run=run, kind=kind)
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=path.name,
+        content_type="application/pdf" if kind == "pdf" else XLSX,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
