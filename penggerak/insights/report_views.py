@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -142,3 +143,35 @@ def download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+PARTNERS_PER_PAGE = 50
+
+
+@login_required
+@require_GET
+def partners(request: HttpRequest) -> HttpResponse:
+    """Partners with the trainings they ran (secretariat: all; partner staff: their own)."""
+    visible = reports.partners_visible_to(request.user)
+    if not (request.user.is_secretariat or visible.exists()):
+        raise Http404
+    page = Paginator(visible.order_by("name", "id"), PARTNERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    figures = reports.partner_list_figures([p.pk for p in page])
+    rows = [(p, figures.get(p.pk, {"events": 0, "attendances": 0})) for p in page]
+    return render(
+        request, "insights/partners.html", {"page": page, "rows": rows, "as_of": as_of_date()}
+    )
+
+
+@login_required
+@require_GET
+@domain_errors_as_http
+def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """What one partner's programmes achieved; 404 for a partner that is not the actor's."""
+    partner = reports.partner_get(actor=request.user, partner_id=pk)
+    impact = reports.partner_impact(partner)
+    return render(
+        request, "insights/partner_detail.html", {"impact": impact, "as_of": as_of_date()}
+    )
