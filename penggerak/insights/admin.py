@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from penggerak.core.admin import SecretariatOnlyMixin
 from penggerak.insights import reports, services
-from penggerak.insights.models import InsightSettings, ReportSchedule, Target
+from penggerak.insights.models import InsightSettings, ReportSchedule, Target, UmkmPopulation
 
 
 @admin.register(InsightSettings)
@@ -70,4 +70,27 @@ class ReportScheduleAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         saved = services.report_schedule_set(actor=request.user, scope=obj.scope, active=obj.active)
+        obj.pk = saved.pk
+
+
+@admin.register(UmkmPopulation)
+class UmkmPopulationAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
+    """UMKM per province or regency/city with its source (weights of the ``umkm`` cascade);
+    saved through ``umkm_population_set``. A provincial secretariat sees its province's."""
+
+    list_display = ["region", "value", "source", "updated_at"]
+    search_fields = ["region__code", "region__name"]
+    fields = ["region", "value", "source"]
+    raw_id_fields = ["region"]
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request).select_related("region")
+        if request.user.province_id:
+            rows = rows.filter(region__code__startswith=request.user.province_id)
+        return rows
+
+    def save_model(self, request, obj, form, change):
+        saved = services.umkm_population_set(
+            actor=request.user, region_code=obj.region_id, value=obj.value, source=obj.source
+        )
         obj.pk = saved.pk

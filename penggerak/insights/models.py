@@ -67,6 +67,7 @@ class Target(models.Model):
     class SplitKey(models.TextChoices):
         EQUAL = "equal", _("Sama rata")
         MEMBERS = "members", _("Menurut jumlah anggota saat ini")
+        UMKM = "umkm", _("Menurut jumlah UMKM (populasi)")
         MANUAL = "manual", _("Manual")
 
     metric = models.CharField(_("metrik"), max_length=40)
@@ -212,3 +213,42 @@ class ReportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.month:%Y-%m} ({self.status})"
+
+
+class UmkmPopulation(models.Model):
+    """The number of UMKM in a province or regency/city as a published source gives it: the
+    weights of the ``umkm`` target cascade. Entered by the secretariat, never estimated."""
+
+    region = models.OneToOneField(
+        "core.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("wilayah"),
+        limit_choices_to={"level__in": [1, 2]},
+    )
+    value = models.PositiveBigIntegerField(_("jumlah UMKM"))
+    source = models.CharField(_("sumber"), max_length=300)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("dicatat oleh"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("populasi UMKM")
+        verbose_name_plural = _("populasi UMKM")
+        ordering = ["region"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gt=0),
+                name="umkm_population_positive",
+                violation_error_message=_("Jumlah UMKM harus lebih dari nol."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.value}"

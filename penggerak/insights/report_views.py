@@ -18,7 +18,7 @@ from penggerak.core.storage import private_path
 from penggerak.core.views import domain_errors_as_http, form_add_domain_error
 from penggerak.insights import reports, services
 from penggerak.insights.asof import as_of_date
-from penggerak.insights.models import ReportRun
+from penggerak.insights.models import ReportRun, UmkmPopulation
 
 SCOPE_HELP = _(
     'Tulis "nation", "province:KODE", "regency:KODE" atau "community:SLUG", misalnya province:32.'
@@ -175,3 +175,39 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "insights/partner_detail.html", {"impact": impact, "as_of": as_of_date()}
     )
+
+
+class UmkmPopulationForm(forms.Form):
+    region_code = forms.CharField(
+        label=_("Kode provinsi atau kabupaten/kota"),
+        max_length=5,
+        help_text=_("Kode Kemendagri, misalnya 32 atau 32.73."),
+    )
+    value = forms.IntegerField(label=_("Jumlah UMKM"), min_value=1)
+    source = forms.CharField(
+        label=_("Sumber"),
+        max_length=300,
+        help_text=_("Publikasi dan tahunnya, misalnya hasil pendataan resmi tahun tertentu."),
+    )
+
+
+@login_required
+def umkm_population(request: HttpRequest) -> HttpResponse:
+    """The recorded UMKM population figures (weights of the ``umkm`` target split) and a form
+    to record one. Secretariat only; a provincial secretariat within its province."""
+    _require_secretariat(request)
+    form = UmkmPopulationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.umkm_population_set(actor=request.user, **form.cleaned_data)
+            except DomainError as err:
+                form_add_domain_error(form, err)
+            else:
+                return redirect("insights:umkm_population")
+        status = 422
+    rows = UmkmPopulation.objects.select_related("region").order_by("region_id")
+    if request.user.province_id:
+        rows = rows.filter(region__code__startswith=request.user.province_id)
+    return render(request, "insights/report_umkm.html", {"form": form, "rows": rows}, status=status)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +20,13 @@ from penggerak.core.models import AuditEvent
 from penggerak.insights import rollups
 from penggerak.insights.asof import as_of_date
 from penggerak.insights.metrics import METRICS
-from penggerak.insights.models import InsightSettings, ReportRun, ReportSchedule, Target
+from penggerak.insights.models import (
+    InsightSettings,
+    ReportRun,
+    ReportSchedule,
+    Target,
+    UmkmPopulation,
+)
 from penggerak.insights.scopes import Scope, child_scopes, parse_scope
 
 Action = AuditEvent.Action
@@ -127,7 +134,8 @@ def target_cascade(
 ) -> list[Target]:
     """Split a national target over the provinces, or a province's or regency's over its
     communities, by ``key``: ``equal``, ``members`` (current members of each child) or
-    ``manual`` (``shares``: {child scope: value}, which must add up to the target).
+    ``manual`` (``shares``: {child scope: value}, which must add up to the target) or
+    ``umkm`` (the recorded UMKM population: see ``_umkm_weights``).
 
     Largest-remainder rounding makes the children add up exactly; a child whose share is
     zero gets no target. Existing child targets of the same metric are replaced. Raises
@@ -162,8 +170,10 @@ def target_cascade(
             )
     elif key == Target.SplitKey.MANUAL:
         values = _manual_values(target, children, shares or {})
+    elif key == Target.SplitKey.UMKM:
+        values = apportion(target.value, _umkm_weights(parent, children))
     else:
-        message = _("Kunci pembagian tidak dikenal: gunakan equal, members atau manual.")
+        message = _("Kunci pembagian tidak dikenal: gunakan equal, members, umkm atau manual.")
         raise DomainError("unknown_key", message, fields={"key": [message]})
     keys = [c.key for c in children]
     Target.objects.filter(parent=target).exclude(scope__in=keys).delete()
@@ -191,6 +201,42 @@ def target_cascade(
         changes={"cascade": key, "children": {t.scope: t.value for t in created}},
     )
     return created
+
+
+def _umkm_weights(parent: Scope, children: list[Scope]) -> list[float]:
+    """Weights of the ``umkm`` split from the recorded UMKM population figures.
+
+    Nation -> provinces: each province's figure. Province or regency -> communities: the
+    figure of the community's regency, shared equally by the communities of that regency
+    under this target (communities have no population of their own). Raises DomainError
+    ``missing_population`` naming every province or regency without a figure.
+    """
+    from penggerak.core.models import Region
+    from penggerak.registry.models import Community
+
+    if parent.kind == "nation":
+        region_of = {c.key: c.code for c in children}
+    else:
+        regencies = dict(
+            Community.objects.filter(pk__in=[c.community_id for c in children]).values_list(
+                "pk", "regency_id"
+            )
+        )
+        region_of = {c.key: regencies[c.community_id] for c in children}
+    codes = sorted(set(region_of.values()))
+    figures = dict(
+        UmkmPopulation.objects.filter(region_id__in=codes).values_list("region_id", "value")
+    )
+    missing = [code for code in codes if code not in figures]
+    if missing:
+        names = dict(Region.objects.filter(code__in=missing).values_list("code", "name"))
+        listed = ", ".join(f"{names.get(code, code)} ({code})" for code in missing)
+        message = _(
+            "Belum ada jumlah UMKM untuk: %(regions)s. Catat dahulu, atau pilih pembagian lain."
+        ) % {"regions": listed}
+        raise DomainError("missing_population", message, fields={"key": [message]})
+    sharing = Counter(region_of.values())
+    return [figures[region_of[c.key]] / sharing[region_of[c.key]] for c in children]
 
 
 def _manual_values(target: Target, children: list[Scope], shares: dict[str, int]) -> list[int]:
@@ -418,3 +464,44 @@ def reports_generate_monthly(*, today: dt.date | None = None) -> list[ReportRun]
         for user in readers.order_by("pk"):
             notify(user=user, kind="report", key=f"report:{run.pk}", title=str(title), url=url)
     return made
+
+
+# --- UMKM population (weights of the umkm cascade) --------------------------------------------
+
+
+@transaction.atomic
+def umkm_population_set(*, actor: Any, region_code: str, value: Any, source: str) -> UmkmPopulation:
+    """Record the number of UMKM of a province or regency/city with its source. Secretariat
+    only; a provincial secretariat inside its province. Raises DomainError
+    (``validation_error``) or PermissionDenied."""
+    from penggerak.core.models import Region, RegionLevel
+
+    _require_secretariat(actor)
+    fields: dict[str, list] = {}
+    code = str(region_code or "").strip()
+    region = Region.objects.filter(
+        code=code, level__in=[RegionLevel.PROVINCE, RegionLevel.REGENCY]
+    ).first()
+    if region is None:
+        fields["region_code"] = [_("Provinsi atau kabupaten/kota tidak ditemukan.")]
+    elif actor.province_id and code[:2] != actor.province_id:
+        fields["region_code"] = [_("Wilayah ini di luar provinsi Anda.")]
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        fields["value"] = [_("Jumlah UMKM harus bilangan bulat lebih dari nol.")]
+    source = " ".join(str(source or "").split())[:300]
+    if not source:
+        fields["source"] = [_("Sumber wajib diisi (misalnya publikasi BPS dan tahunnya).")]
+    if fields:
+        raise DomainError(
+            "validation_error", _("Periksa kembali isian jumlah UMKM."), fields=fields
+        )
+    row, created = UmkmPopulation.objects.update_or_create(
+        region=region, defaults={"value": value, "source": source, "set_by": actor}
+    )
+    audit_record(
+        actor=actor,
+        action=Action.CREATE if created else Action.UPDATE,
+        obj=row,
+        changes={"region": code, "value": value, "source": source},
+    )
+    return row

@@ -15,6 +15,7 @@ urlpatterns += [
     path("laporan/", report_views.reports_page, name="reports"),
     path("laporan/jadwal/", report_views.schedule, name="report_schedule"),
     path("laporan/<int:pk>/<str:kind>/", report_views.download, name="report_download"),
+    path("populasi-umkm/", report_views.umkm_population, name="umkm_population"),
     path("mitra/", report_views.partners, name="partners"),
     path("mitra/<int:pk>/", report_views.partner_detail, name="partner_detail"),
 ]

@@ -18,7 +18,13 @@ from penggerak.core.models import AuditEvent, Notification
 from penggerak.core.periodic import periodic_jobs
 from penggerak.core.storage import private_path
 from penggerak.insights import rollups, services
-from penggerak.insights.models import InsightSettings, ReportRun, ReportSchedule
+from penggerak.insights.models import (
+    InsightSettings,
+    ReportRun,
+    ReportSchedule,
+    Target,
+    UmkmPopulation,
+)
 from penggerak.registry.tests.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +267,114 @@ def test_bad_schedule_scope(client, provincial, seeded):
 
 def job_names() -> set[str]:
     return {job.name for job in periodic_jobs()}
+
+
+# --- UMKM population cascade (figures set here, never invented) -------------------------------
+
+
+def _nation_target(secretariat, value=1000):
+    return services.target_set(
+        actor=secretariat,
+        metric="members",
+        scope="nation",
+        value=value,
+        deadline=dt.date(2024, 12, 31),
+    )
+
+
+def test_umkm_cascade_refuses_naming_the_provinces_without_a_figure(secretariat, seeded):
+    services.umkm_population_set(actor=secretariat, region_code="32", value=300, source="Uji 2020")
+    parent = _nation_target(secretariat)
+    with pytest.raises(DomainError) as error:
+        services.target_cascade(actor=secretariat, target=parent, key="umkm")
+    assert error.value.code == "missing_population"
+    message = str(error.value.message)
+    assert "JAWA TIMUR (35)" in message.upper() and "(32)" not in message
+    assert Target.objects.filter(parent=parent).count() == 0
+
+
+def test_umkm_cascade_to_provinces_and_communities(secretariat, seeded):
+    from penggerak.core.models import Region, RegionLevel
+    from penggerak.registry.tests.factories import CommunityFactory
+
+    codes = list(
+        Region.objects.filter(level=RegionLevel.PROVINCE, is_current=True).values_list(
+            "code", flat=True
+        )
+    )
+    weights = {"32": 300, "35": 100}  # every other province: 1
+    for code in codes:
+        services.umkm_population_set(
+            actor=secretariat, region_code=code, value=weights.get(code, 1), source="Uji"
+        )
+    parent = _nation_target(secretariat)
+    children = {
+        t.scope: t.value
+        for t in services.target_cascade(actor=secretariat, target=parent, key="umkm")
+    }
+    assert sum(children.values()) == 1000
+    # 38 provinces: 300 + 100 + 36 x 1 = 436 shares; largest remainders give the rest.
+    assert len(codes) == 38
+    assert (children["province:32"], children["province:35"]) == (688, 230)
+    # A province to its communities: the regency figure shared by its communities.
+    CommunityFactory(slug="bandung-dua", regency_id="32.73")
+    CommunityFactory(slug="cimahi", regency_id="32.77")
+    west = services.target_set(
+        actor=secretariat,
+        metric="members",
+        scope="province:32",
+        value=90,
+        deadline=dt.date(2024, 12, 31),
+    )
+    with pytest.raises(DomainError) as error:
+        services.target_cascade(actor=secretariat, target=west, key="umkm")
+    assert "(32.73)" in str(error.value.message) and "(32.77)" in str(error.value.message)
+    services.umkm_population_set(actor=secretariat, region_code="32.73", value=200, source="Uji")
+    services.umkm_population_set(actor=secretariat, region_code="32.77", value=100, source="Uji")
+    split = {
+        t.scope: t.value
+        for t in services.target_cascade(actor=secretariat, target=west, key="umkm")
+    }
+    assert split == {
+        "community:bandung-juara": 30,
+        "community:bandung-dua": 30,
+        "community:cimahi": 30,
+    }
+
+
+@pytest.mark.parametrize(
+    ("region_code", "value", "source", "field"),
+    [
+        ("99", 10, "Uji", "region_code"),
+        ("32.73.01", 10, "Uji", "region_code"),
+        ("32", 0, "Uji", "value"),
+        ("32", -5, "Uji", "value"),
+        ("32", "10", "Uji", "value"),
+        ("32", 10, "   ", "source"),
+    ],
+)
+def test_bad_population_figures_save_nothing(secretariat, region_code, value, source, field):
+    with pytest.raises(DomainError) as error:
+        services.umkm_population_set(
+            actor=secretariat, region_code=region_code, value=value, source=source
+        )
+    assert field in error.value.fields
+    assert not UmkmPopulation.objects.exists()
+
+
+def test_population_page(client, secretariat, provincial):
+    client.force_login(provincial)
+    response = client.post(
+        "/dasbor/populasi-umkm/", {"region_code": "32", "value": 5, "source": "Uji"}
+    )
+    assert response.status_code == 422
+    assert "di luar provinsi Anda" in response.content.decode()
+    client.force_login(secretariat)
+    response = client.post(
+        "/dasbor/populasi-umkm/", {"region_code": "32.73", "value": 1200, "source": "Pendataan uji"}
+    )
+    assert response.status_code == 302
+    row = UmkmPopulation.objects.get()
+    assert (row.region_id, row.value, row.source) == ("32.73", 1200, "Pendataan uji")
+    assert "1.200" in client.get("/dasbor/populasi-umkm/").content.decode()
+    assert AuditEvent.objects.filter(object_type="insights.umkmpopulation").count() == 1

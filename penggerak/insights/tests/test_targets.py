@@ -139,7 +139,7 @@ class TestCascade:
             services.target_cascade(actor=secretariat, target=parent, key="members")
         assert caught.value.code == "no_weights"
         with pytest.raises(DomainError) as caught:
-            services.target_cascade(actor=secretariat, target=parent, key="umkm")
+            services.target_cascade(actor=secretariat, target=parent, key="population")
         assert caught.value.code == "unknown_key"
         leaf = _set(secretariat, scope=f"community:{community.slug}", value=10)
         with pytest.raises(DomainError) as caught:
