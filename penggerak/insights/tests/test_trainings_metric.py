@@ -135,3 +135,18 @@ def test_targets_api_accepts_trainings(client, api_token, secretariat, community
     (item,) = response.json()["items"]
     assert (item["metric"], item["target"], item["current"]) == ("trainings", 40, 1)
     assert str(METRICS["trainings"].label) == "Pelatihan terlaksana"
+
+
+def test_tiny_demo_trainings_count(monkeypatch):
+    """The demo writes its events in bulk; the rebuild that ends the load counts them."""
+    from django.utils import timezone
+
+    monkeypatch.delenv("PENGGERAK_AS_OF", raising=False)
+    call_command("demo", preset="tiny", verbosity=0)
+    held = Event.objects.exclude(status="cancelled")
+    assert held.count() > 0
+    assert rollups.total("nation", "trainings") == held.count()
+    today = timezone.localdate()
+    past = sum(1 for e in held if timezone.localdate(e.starts_at) <= today)
+    assert rollups.value_on("nation", "trainings", today) == past
+    assert rollups.rollups_diff(["trainings"]) == {}
