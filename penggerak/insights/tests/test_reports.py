@@ -378,3 +378,21 @@ def test_population_page(client, secretariat, provincial):
     assert (row.region_id, row.value, row.source) == ("32.73", 1200, "Pendataan uji")
     assert "1.200" in client.get("/dasbor/populasi-umkm/").content.decode()
     assert AuditEvent.objects.filter(object_type="insights.umkmpopulation").count() == 1
+
+
+def test_htmx_refresh_returns_the_runs_only(client, secretariat, seeded):
+    queued = ReportRun.objects.create(
+        scope="nation", scope_name="Nasional", month=dt.date(2020, 7, 1), requested_by=secretariat
+    )
+    client.force_login(secretariat)
+    response = client.get("/dasbor/laporan/?part=runs", HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<section class="card" id="report-runs"')
+    assert 'hx-trigger="every 3s"' in body  # still queued: the list keeps polling
+    assert f'id="laporan-{queued.pk}"' in body and "<form" not in body
+    ReportRun.objects.filter(pk=queued.pk).update(status="done")
+    assert (
+        'hx-trigger="every 3s"'
+        not in client.get("/dasbor/laporan/?part=runs", HTTP_HX_REQUEST="true").content.decode()
+    )
