@@ -135,11 +135,15 @@ def month_end_days(as_of: dt.date, months: int = SERIES_MONTHS) -> list[dt.date]
 
 def series(*, scope: Scope, as_of: dt.date, metrics: tuple[str, ...] = SERIES_METRICS) -> dict:
     """Month-end values of ``metrics`` in a scope over the last ``SERIES_MONTHS`` months, from
-    two reads (the totals, and the deltas after the first day shown).
+    two reads: the totals, and the deltas after the first day shown summed per month by the
+    database (at most ~37 rows per metric, however many days and members there are).
 
     Returns ``{"days": [...], "values": {metric: [...]}, "current": {metric: n}}``; months
     before the scope's first figure are left out so a chart does not start with a flat zero.
     """
+    from django.db.models import Case, CharField, Sum, Value, When
+    from django.db.models.functions import Cast, Substr
+
     from penggerak.insights.models import RollupDelta, RollupTotal
 
     days = month_end_days(as_of)
@@ -148,23 +152,28 @@ def series(*, scope: Scope, as_of: dt.date, metrics: tuple[str, ...] = SERIES_ME
     current.update(
         RollupTotal.objects.filter(scope=key, metric__in=metrics).values_list("metric", "value")
     )
-    after: dict[str, list[tuple[dt.date, int]]] = {metric: [] for metric in metrics}
-    for metric, day, value in (
+    later_than = "9999-99"  # the bucket of deltas after the as-of date
+    month = Case(
+        When(day__gt=as_of, then=Value(later_than)),
+        default=Substr(Cast("day", CharField()), 1, 7),
+        output_field=CharField(),
+    )
+    buckets: dict[str, dict[str, int]] = {metric: {} for metric in metrics}
+    for metric, bucket, value in (
         RollupDelta.objects.filter(scope=key, metric__in=metrics, day__gt=days[0])
-        .exclude(value=0)
-        .order_by("metric", "day")
-        .values_list("metric", "day", "value")
+        .annotate(month=month)
+        .order_by()
+        .values("metric", "month")
+        .annotate(n=Sum("value"))
+        .values_list("metric", "month", "n")
     ):
-        after[metric].append((day, value))
+        buckets[metric][bucket] = int(value or 0)
     values: dict[str, list[int]] = {}
     for metric in metrics:
-        later = sum(value for _day, value in after[metric])
-        index, rows = 0, after[metric]
         column = []
         for day in days:
-            while index < len(rows) and rows[index][0] <= day:
-                later -= rows[index][1]
-                index += 1
+            mark = day.isoformat()[:7]
+            later = sum(n for bucket, n in buckets[metric].items() if bucket > mark)
             column.append(current[metric] - later)
         values[metric] = column
     # Drop leading months where nothing existed yet (all metrics zero).

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from penggerak.core.audit import audit_record
@@ -82,6 +83,14 @@ def _funnel_block(request: HttpRequest, found: Scope) -> dict:
     return {"steps": steps, "bars": bars, "height": height, "width": charts.FUNNEL_WIDTH}
 
 
+def _with_links(rows: list[dict], name: str, field: str) -> list[dict]:
+    """Each row's drill-down link, from one ``reverse`` (not one per row)."""
+    pattern = reverse(f"insights:{name}", args=["--placeholder--"])
+    for row in rows:
+        row["href"] = pattern.replace("--placeholder--", row[field])
+    return rows
+
+
 def _context(request: HttpRequest, found: Scope) -> dict[str, Any]:
     """Every block of a scope's dashboard."""
     actor = request.user
@@ -101,18 +110,24 @@ def _context(request: HttpRequest, found: Scope) -> dict[str, Any]:
         "growth_days": selectors.GROWTH_DAYS,
     }
     if found.kind == "nation":
-        rows = selectors.province_rows(actor=actor, as_of=as_of)
+        rows = _with_links(selectors.province_rows(actor=actor, as_of=as_of), "province", "code")
         context["provinces"] = rows
         context["tiles"] = charts.province_tiles(rows)
         context["legend"] = charts.tile_legend(rows)
         context["grid"] = {"width": charts.TILE_GRID_WIDTH, "height": charts.TILE_GRID_HEIGHT,
                            "tile": charts.TILE}  # fmt: skip
     elif found.kind == "province":
-        context["regencies"] = selectors.regency_rows(scope=found, as_of=as_of)
+        context["regencies"] = _with_links(
+            selectors.regency_rows(scope=found, as_of=as_of), "regency", "code"
+        )
     elif found.kind == "regency":
-        context["communities"] = selectors.community_rows(scope=found, as_of=as_of)
+        context["communities"] = _with_links(
+            selectors.community_rows(scope=found, as_of=as_of), "community", "slug"
+        )
     if found.kind != "community":
-        context["ranking"] = selectors.top_and_lagging(scope=found, as_of=as_of)
+        ranking = selectors.top_and_lagging(scope=found, as_of=as_of)
+        _with_links(ranking["top"] + ranking["lagging"], "community", "slug")
+        context["ranking"] = ranking
     else:
         context["stuck"], context["stuck_count"] = selectors.stuck_members(actor=actor, scope=found)
     return context
