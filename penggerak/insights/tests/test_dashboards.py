@@ -128,8 +128,8 @@ def test_national_blocks(client, secretariat, data):
     assert re.search(r"2\. Pelatihan</th><td[^>]*>12</td><td[^>]*>41[,.]4%</td>", html)
     # Tile grid: Jawa Barat (25 members, the most) in the darkest class, linking down.
     assert re.search(
-        r'<a href="/dasbor/provinsi/32/" tabindex="-1"><rect x="198" y="165" width="30" '
-        r'height="30" rx="3" fill="#0b4d37"/>', html
+        r'<a href="/dasbor/provinsi/32/" tabindex="-1" aria-hidden="true"><rect x="198" y="165" '
+        r'width="30" height="30" rx="3" fill="#0b4d37"/>', html
     )  # fmt: skip
     assert "<title>Jawa Barat: 25 anggota</title>" in html
     assert "belum ada anggota" in html and "13 \u2013 25" in html
