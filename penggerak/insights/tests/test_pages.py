@@ -71,5 +71,5 @@ def test_provincial_secretariat_own_province_only(client, dashboard_data):
 
 def test_query_count_bounded(client, secretariat, dashboard_data, django_assert_max_num_queries):
     client.force_login(secretariat)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(21):
         client.get("/dasbor/")

@@ -38,7 +38,7 @@ def test_secretariat_reads_national_dashboard_and_drills_down(transactional_db, 
 
     expect(page.get_by_role("heading", name="Dasbor: Nasional")).to_be_visible()
     expect(page.get_by_text(f"{_id(members)} dari {_id(target)}")).to_be_visible()
-    expect(page.get_by_role("img", name=re.compile("Grafik Anggota"))).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("Grafik Anggota: "))).to_be_visible()
     expect(page.get_by_role("progressbar", name="Anggota")).to_be_visible()
     expect(page.get_by_text(re.compile("Prakiraan: garis lurus"))).to_be_visible()
 

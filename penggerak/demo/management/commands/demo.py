@@ -1,10 +1,11 @@
-"""``penggerak demo --preset okoce-2020|tiny [--seed N] [--if-empty]``: load synthetic data."""
+"""``penggerak demo --preset okoce-2020|tiny [--seed N] [--if-empty] [--extensions insights]``:
+load synthetic data."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from penggerak.demo.generator import PRESETS, DemoDataExists, load_demo
+from penggerak.demo.generator import PRESETS, DemoDataExists, extension_names, load_demo
 
 # Indonesian names of what DemoDataExists counts.
 _LABELS_ID = {
@@ -53,10 +54,27 @@ class Command(BaseCommand):
             default=1.0,
             help="Multiply the preset's member count, keeping its proportions (benchmarks).",
         )
+        parser.add_argument(
+            "--extensions",
+            default=None,
+            help=(
+                "Hanya data aplikasi ini setelah registri / only these apps' data after the "
+                f"registry, comma-separated ({','.join(extension_names())}; default: all)."
+            ),
+        )
 
     def handle(self, *args, preset: str, seed: int, if_empty: bool, scale: float, **options):
         """Load the preset; progress on stderr, one summary line on stdout."""
         spec = PRESETS[preset]
+        extensions = None
+        if options.get("extensions") is not None:
+            extensions = [name.strip() for name in options["extensions"].split(",") if name.strip()]
+            unknown = sorted(set(extensions) - set(extension_names()))
+            if unknown:
+                raise CommandError(
+                    f"--extensions tidak dikenal / unknown: {', '.join(unknown)} "
+                    f"({', '.join(extension_names())})."
+                )
         if scale != 1.0:
             if scale <= 0:
                 raise CommandError("--scale harus positif / must be positive.")
@@ -71,7 +89,7 @@ class Command(BaseCommand):
                 self.stderr.flush()
 
         try:
-            summary = load_demo(spec, seed=seed, progress=progress)
+            summary = load_demo(spec, seed=seed, progress=progress, extensions=extensions)
         except DemoDataExists as exists:
             found_id, found_en = _found(exists.counts, True), _found(exists.counts, False)
             if if_empty:
