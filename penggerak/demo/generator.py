@@ -842,11 +842,12 @@ _STEP_FIELDS = (
 # Days from the previous step to this one (low, high): days to weeks for training, months for
 # licensing, bookkeeping and financing.
 _STEP_GAPS = {2: (2, 45), 3: (7, 75), 4: (30, 200), 5: (10, 120), 6: (90, 240), 7: (60, 330)}
+# Step 1 carries what registration records (``registry.services._complete_registration``).
+# Steps 2-4 start without evidence: the training, mentoring and permits extensions point
+# their done rows at the attendance, session and NIB permit they write (``demo.evidence``).
+# Steps 5-7 have no evidence rows of their own yet, so they say what completed them.
+_REGISTRATION_EVIDENCE = '{"kind": "registration", "id": "%d", "label": "Data lengkap"}'
 _STEP_EVIDENCE = {
-    1: ("registration", "Data lengkap dan persetujuan"),
-    2: ("attendance", "Pelatihan Dasar Kewirausahaan"),
-    3: ("mentoring_session", "Sesi pendampingan pertama"),
-    4: ("nib", "NIB terbit (OSS)"),
     5: ("listing", "Produk tampil di bazar/marketplace"),
     6: ("bookkeeping_month", "Pembukuan tiga bulan berturut-turut"),
     7: ("financing", "Pembiayaan disetujui"),
@@ -854,8 +855,10 @@ _STEP_EVIDENCE = {
 _EVIDENCE_JSON = {
     n: json.dumps({"kind": kind, "id": "", "label": label}, ensure_ascii=False)
     for n, (kind, label) in _STEP_EVIDENCE.items()
+} | {n: "{}" for n in (2, 3, 4)}
+_KEYS_JSON = {n: json.dumps([f"{kind}:"]) for n, (kind, _label) in _STEP_EVIDENCE.items()} | {
+    n: "[]" for n in (1, 2, 3, 4)
 }
-_KEYS_JSON = {n: json.dumps([f"{kind}:"]) for n, (kind, _label) in _STEP_EVIDENCE.items()}
 # Shares of members whose journey is not a straight line: a step skipped below the furthest
 # one (done out of order, the skipped one still in progress), and a next step already started.
 _OUT_OF_ORDER_SHARE = 0.03
@@ -892,9 +895,10 @@ def _journey_rows(
                  _EVIDENCE_JSON[k], _KEYS_JSON[k], "")
             )  # fmt: skip
             continue
+        evidence = _REGISTRATION_EVIDENCE % member_id if k == 1 else _EVIDENCE_JSON[k]
         rows.append(
             (member_id, k, "done", adapt(done_at), adapt(done_at), None, "demo",
-             _EVIDENCE_JSON[k], _KEYS_JSON[k], "")
+             evidence, _KEYS_JSON[k], "")
         )  # fmt: skip
     if furthest < 7 and rng.random() < _NEXT_IN_PROGRESS_SHARE:
         start_day = min(as_of, day + timedelta(days=rng.randint(1, 30)))

@@ -1,6 +1,7 @@
 """Demo mentoring: mentors per community (some partner staff), one assignment and one session
-for every member whose step 3 (Pendampingan) is done, dated at that completion, and open next
-actions for the members still mentored (step 4 not yet done).
+for every member whose step 3 (Pendampingan) is done, dated at that completion (the step
+row's evidence points at that session), and open next actions for the members still
+mentored (step 4 not yet done).
 
 Bulk only: mentors (the demo's coordinator and partner logins) through ``bulk_create``;
 assignments, sessions and next actions through ``demo.bulk.insert_rows`` with explicit ids.
@@ -13,10 +14,12 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Max
+from django.db.models import CharField, Max, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from penggerak.demo import bulk
+from penggerak.demo.evidence import steps_point_at
 from penggerak.mentoring.models import Assignment, Mentor, NextAction, Session
 from penggerak.registry.models import Community, MemberStep, Partner
 
@@ -211,6 +214,19 @@ def populate(context) -> dict[str, int]:
                 flush()
     flush()
     bulk.reset_sequences(Assignment, Session, NextAction, Mentor)
+    # The label session_record gives: "Sesi pendampingan <held_on ISO date>".
+    steps_point_at(
+        step=3,
+        kind="session",
+        candidates=Session.objects.filter(member_id=OuterRef("member_id")).order_by(
+            "held_on", "id"
+        ),
+        label=Concat(
+            Value("Sesi pendampingan "),
+            Cast("held_on", output_field=CharField()),
+            output_field=CharField(),
+        ),
+    )
     return {
         "mentors": len(mentors),
         "mentoring assignments": totals["assignments"],

@@ -1,12 +1,13 @@
 """Demo permits and checklist responses, consistent with the journeys already written.
 
 Every business with an NIB gets an NIB permit: issued on its owner's step-4 (licensing)
-completion date when that step is done, submitted when the step is still in progress (the
-out-of-order journeys), and issued when the business was registered otherwise (the few who
-held an NIB before joining). Food, beverage, cosmetics and livestock businesses of members at
-step 4 or beyond get P-IRT, halal (mostly the free self-declare route) and BPOM permits in
-every status, some of them expiring within 60 days of the as-of date; a few businesses have
-filled in a checklist. Rows go in through ``demo.bulk`` (executemany / COPY), never services.
+completion date when that step is done (the step row's evidence points at that permit),
+submitted when the step is still in progress (the out-of-order journeys), and issued when
+the business was registered otherwise (the few who held an NIB before joining). Food,
+beverage, cosmetics and livestock businesses of members at step 4 or beyond get P-IRT, halal
+(mostly the free self-declare route) and BPOM permits in every status, some of them expiring
+within 60 days of the as-of date; a few businesses have filled in a checklist. Rows go in
+through ``demo.bulk`` (executemany / COPY), never services.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Concat
+from django.utils import translation
 
 from penggerak.demo import bulk
-from penggerak.permits.models import ChecklistResponse, Permit
+from penggerak.demo.evidence import steps_point_at
+from penggerak.permits.models import ChecklistResponse, Permit, PermitKind
 from penggerak.permits.selectors import checklist_templates
 from penggerak.permits.services import DEFAULT_ISSUERS, checklist_score
 from penggerak.registry.models import Business, MemberStep
@@ -172,8 +176,33 @@ def populate(context: DemoContext) -> dict[str, int]:
                 number = f"NA18{plan['issued_on'].year % 100:02d}{rng.randrange(10**7):07d}"
             permits.add(pk, "bpom", plan.pop("status"), number, **plan)
     permits.flush()
+    _licensing_evidence()
     responses = _checklist_responses(rng, candidates, as_of, tz)
     return {"izin/permits": permits.written, "daftar periksa/checklists": responses}
+
+
+def _licensing_evidence() -> None:
+    """Done step-4 rows point at the owner's first issued NIB permit, labelled as
+    ``permit_issued`` labels it: "<kind label> <number>"."""
+    with translation.override(settings.LANGUAGE_CODE):
+        kind_label = str(PermitKind.NIB.label)
+    # Through the owner's first business with an NIB (the one step 4 is about), so the
+    # lookup uses the (owner) and (business, kind) indexes: filtering on business__owner
+    # lets SQLite drive it from the status index instead, one scan per member.
+    first_with_nib = (
+        Business.objects.filter(owner_id=OuterRef(OuterRef("member_id")))
+        .exclude(nib="")
+        .order_by("id")
+        .values("id")[:1]
+    )
+    steps_point_at(
+        step=4,
+        kind=PermitKind.NIB.value,
+        candidates=Permit.objects.filter(
+            business_id=Subquery(first_with_nib), kind=PermitKind.NIB, status="issued"
+        ).order_by("issued_on", "id"),
+        label=Concat(Value(f"{kind_label} "), "number", output_field=CharField()),
+    )
 
 
 def _checklist_responses(

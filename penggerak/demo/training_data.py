@@ -3,7 +3,8 @@ and an upcoming event with free places in every community.
 
 Every member whose ``training`` step is done gets one attendance at its completion time, at
 a weekly session of their community (a training week: from the first to the last check-in
-of that week), so the journey and the attendance lists tell the same story. Written with
+of that week), and the step row's evidence points at it, so the journey and the attendance
+lists tell the same story. Written with
 ``bulk.insert_rows`` (COPY on PostgreSQL); at 378,212 members this is ~177k attendance rows.
 """
 
@@ -15,9 +16,11 @@ import secrets
 from collections import defaultdict
 
 from django.db import connection
+from django.db.models import CharField, OuterRef, Value
 from django.utils import timezone
 
 from penggerak.demo import bulk
+from penggerak.demo.evidence import steps_point_at
 from penggerak.registry.models import Community, MemberStep, Partner
 from penggerak.training.models import Attendance, Certificate, Course, Event, Module, Registration
 
@@ -192,6 +195,15 @@ def populate(context) -> dict[str, int]:
     bulk.insert_rows(Event, event_fields, upcoming_rows)
     bulk.insert_rows(Registration, ("event", "member", "status", "created"), registration_rows)
     bulk.reset_sequences(Event, Attendance, Certificate, Registration)
+    # Every demo attendance is at the main course, which counts for the training step.
+    steps_point_at(
+        step=2,
+        kind="attendance",
+        candidates=Attendance.objects.filter(member_id=OuterRef("member_id")).order_by(
+            "checked_in_at", "id"
+        ),
+        label=Value(main_course.title, output_field=CharField()),
+    )
     return {
         "kursus/courses": len(courses),
         "pelatihan/events": len(event_rows) + len(upcoming_rows),

@@ -107,3 +107,14 @@ class StuckSettingsForm(forms.Form):
     stuck_after_days = forms.IntegerField(
         label=_("Dianggap macet setelah (hari)"), min_value=7, max_value=730
     )
+
+
+class EndAssignmentForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan mengakhiri pendampingan"),
+        max_length=300,
+        error_messages={
+            "required": _("Alasan wajib diisi."),
+            "max_length": _("Alasan maksimal 300 karakter."),
+        },
+    )

@@ -130,6 +130,23 @@ def open_actions_of_member(member: Member, *, limit: int = 10) -> list[NextActio
     )
 
 
+def next_action_get(*, actor: Any, action_id: int) -> NextAction:
+    """A next action of a member the actor mentors or may see (``mentee_get``); NotFound
+    otherwise, the same answer for "missing" and "not yours"."""
+    action = (
+        NextAction.objects.select_related("mentor", "member", "member__community")
+        .filter(pk=action_id)
+        .first()
+    )
+    if action is None:
+        raise NotFound(_("Langkah berikutnya tidak ditemukan."))
+    try:
+        mentee_get(actor=actor, member_id=action.member_id)
+    except NotFound:
+        raise NotFound(_("Langkah berikutnya tidak ditemukan.")) from None
+    return action
+
+
 def actions_due(*, mentor: Mentor, on: dt.date | None = None) -> QuerySet[NextAction]:
     """A mentor's open next actions due on or before ``on`` (today)."""
     on = on or timezone.localdate()

@@ -247,9 +247,16 @@ def assignment_create(*, actor: Any, mentor: Mentor, member: Member, goal: str =
 
 
 @transaction.atomic
-def assignment_end(*, actor: Any, assignment: Assignment) -> Assignment:
-    """End an open assignment today. Raises PermissionDenied or DomainError (``already_ended``)."""
+def assignment_end(*, actor: Any, assignment: Assignment, reason: str) -> Assignment:
+    """End an open assignment today, with a reason (kept in the audit trail, 1-300 characters).
+
+    Only whoever manages the member's community. Raises PermissionDenied or DomainError
+    (``validation_error``, ``already_ended``)."""
     _require_manager_of(actor, assignment.member.community)
+    reason = " ".join(str(reason or "").replace("\x00", "").split())
+    if not reason or len(reason) > 300:
+        message = _("Alasan wajib diisi.") if not reason else _("Alasan maksimal 300 karakter.")
+        raise DomainError("validation_error", message, fields={"reason": [message]})
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.ended_on is not None:
         raise DomainError("already_ended", _("Penugasan ini sudah berakhir."))
@@ -259,6 +266,7 @@ def assignment_end(*, actor: Any, assignment: Assignment) -> Assignment:
         actor=actor,
         action=Action.UPDATE,
         obj=assignment,
+        reason=reason,
         changes={"ended_on": [None, assignment.ended_on.isoformat()]},
     )
     return assignment
@@ -408,10 +416,13 @@ def session_record(
 
 @transaction.atomic
 def next_action_complete(*, actor: Any, action: NextAction) -> NextAction:
-    """The mentor (or a manager of the member's community) ticks a next action off."""
+    """The mentor (or a manager of the member's community) ticks a next action off.
+
+    Ticking an action already done changes nothing. Raises PermissionDenied."""
     is_mentor = action.mentor.user_id == getattr(actor, "pk", None)
     if not (is_mentor or may_manage_community(actor, action.member.community)):
         raise PermissionDenied()
+    action = NextAction.objects.select_for_update().get(pk=action.pk)
     if action.done_at is None:
         action.done_at = timezone.now()
         action.save(update_fields=["done_at"])

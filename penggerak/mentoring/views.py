@@ -20,7 +20,13 @@ from penggerak.core.errors import DomainError, PermissionDenied
 from penggerak.core.notifications import notifications_for, notifications_mark_read
 from penggerak.core.views import domain_errors_as_http, form_add_domain_error
 from penggerak.mentoring import selectors, services
-from penggerak.mentoring.forms import AssignForm, MentorForm, SessionForm, StuckSettingsForm
+from penggerak.mentoring.forms import (
+    AssignForm,
+    EndAssignmentForm,
+    MentorForm,
+    SessionForm,
+    StuckSettingsForm,
+)
 from penggerak.mentoring.templatetags.mentoring_tags import menu_forget
 from penggerak.registry import steps as step_defs
 from penggerak.registry.selectors import communities_visible_to, journey_of, partner_list
@@ -107,7 +113,9 @@ def mentor_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- One member's mentoring ----------------------------------------------------------------
 
 
-def _member_context(request: HttpRequest, member, *, assign_form=None, session_form=None) -> dict:
+def _member_context(
+    request: HttpRequest, member, *, assign_form=None, session_form=None, end_form=None
+) -> dict:
     user = request.user
     manages = services.may_manage_community(user, member.community)
     assignment = selectors.current_assignment(member)
@@ -123,7 +131,9 @@ def _member_context(request: HttpRequest, member, *, assign_form=None, session_f
             if manages
             else None
         ),
+        "end_form": end_form or (EndAssignmentForm() if manages and assignment else None),
         "session_form": session_form or SessionForm(),
+        "may_tick": manages or is_mentor,
         "sessions": selectors.member_sessions(member),
         "journey": journey_of(member),
     }
@@ -161,6 +171,57 @@ def member_assign(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("mentoring:member", pk=member.pk)
     context = _member_context(request, member, assign_form=form)
     return render(request, "mentoring/member.html", context, status=422)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager ends the member's current assignment, with a reason."""
+    user = request.user
+    member = selectors.mentee_get(actor=user, member_id=pk)
+    if not services.may_manage_community(user, member.community):
+        raise DjangoPermissionDenied
+    assignment = selectors.current_assignment(member)
+    if assignment is None:  # ended meanwhile (another tab, another coordinator)
+        messages.error(request, _("Anggota ini tidak sedang didampingi."))
+        return redirect("mentoring:member", pk=member.pk)
+    form = EndAssignmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assignment_end(
+                actor=user, assignment=assignment, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as err:
+            if isinstance(err, PermissionDenied):
+                raise
+            form_add_domain_error(form, err)
+        else:
+            messages.success(request, _("Pendampingan diakhiri."))
+            return redirect("mentoring:member", pk=member.pk)
+    context = _member_context(request, member, end_form=form)
+    return render(request, "mentoring/member.html", context, status=422)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def next_action_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mentor or a manager ticks a next action done; htmx swaps the session section,
+    the mentor's own list (``next=mentees``) comes back to that list."""
+    user = request.user
+    action = selectors.next_action_get(actor=user, action_id=pk)
+    services.next_action_complete(actor=user, action=action)
+    if request.POST.get("next") == "mentees":
+        messages.success(request, _("Langkah ditandai selesai."))
+        return redirect("mentoring:my_mentees")
+    member = action.member
+    if not request.htmx:
+        messages.success(request, _("Langkah ditandai selesai."))
+        return redirect("mentoring:member", pk=member.pk)
+    context = _member_context(request, member)
+    context["ticked"] = True
+    return render(request, "mentoring/partials/sessions.html", context)
 
 
 @login_required

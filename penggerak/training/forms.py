@@ -66,3 +66,25 @@ class CheckInForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Alasan"), max_length=500)
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan pencabutan"),
+        max_length=500,
+        error_messages={
+            "required": _("Alasan pencabutan wajib diisi."),
+            "max_length": _("Alasan maksimal 500 karakter."),
+        },
+    )
+
+
+class RegisterMemberForm(forms.Form):
+    number = forms.CharField(
+        label=_("Nomor anggota"),
+        max_length=40,
+        error_messages={"required": _("Nomor anggota wajib diisi.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "PGK-0001234-5"}
+        ),
+    )

@@ -110,6 +110,23 @@ def event_attendances(*, event: Event) -> QuerySet[Attendance]:
     return Attendance.objects.filter(event=event).select_related("member").order_by("-id")
 
 
+def event_certificates(*, event: Event) -> QuerySet[Certificate]:
+    """Certificates of an event, holder order. Pass an event the actor runs."""
+    return Certificate.objects.filter(event=event).order_by("holder_name", "id")
+
+
+def certificate_managed(*, actor: Any, code: str) -> Certificate:
+    """A certificate of an event the actor runs (``event_may_manage``); NotFound otherwise."""
+    certificate = (
+        Certificate.objects.select_related("event", "event__community")
+        .filter(code=str(code)[:32])
+        .first()
+    )
+    if certificate is None or not event_may_manage(actor=actor, event=certificate.event):
+        raise NotFound(_("Sertifikat tidak ditemukan."))
+    return certificate
+
+
 def registration_of(*, event: Event, member: Member | None) -> Registration | None:
     if member is None:
         return None

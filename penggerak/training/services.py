@@ -572,8 +572,10 @@ def certificates_issue(*, actor: Any, event: Event) -> int:
 
 @transaction.atomic
 def certificate_revoke(*, actor: Any, certificate: Certificate, reason: str) -> Certificate:
-    """The secretariat revokes a certificate, with a reason; the public page then says so."""
-    _require_secretariat(actor)
+    """The secretariat (in scope) or a coordinator of the event's community revokes a
+    certificate, with a reason kept in the audit trail; the public page then says so.
+    Revoking twice changes nothing. Raises PermissionDenied or DomainError."""
+    _require_organiser(actor, certificate.event.community)
     reason = _clean_text(reason, 500)
     if not reason:
         raise DomainError(

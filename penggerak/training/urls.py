@@ -12,6 +12,7 @@ urlpatterns = [
     path("acara/<int:pk>/", views.event_detail, name="event_detail"),
     path("acara/<int:pk>/daftar/", views.event_register, name="event_register"),
     path("acara/<int:pk>/batal-daftar/", views.event_unregister, name="event_unregister"),
+    path("acara/<int:pk>/daftarkan/", views.event_register_member, name="event_register_member"),
     path("acara/<int:pk>/batalkan/", views.event_cancel, name="event_cancel"),
     path("acara/<int:pk>/sertifikat/", views.event_certificates, name="event_certificates"),
     path("acara/<int:pk>/presensi/", views.event_checkin, name="event_checkin"),
@@ -22,5 +23,6 @@ urlpatterns = [
     path("kartu/<int:member_id>/", views.member_card, name="member_card"),
     path("kartu/<int:member_id>/pdf/", views.member_card_pdf, name="member_card_pdf"),
     path("sertifikat/<str:code>/", views.certificate_verify, name="certificate_verify"),
+    path("sertifikat/<str:code>/cabut/", views.certificate_revoke, name="certificate_revoke"),
     path("sertifikat/<str:code>/pdf/", views.certificate_pdf, name="certificate_pdf"),
 ]

@@ -18,12 +18,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from penggerak.core.errors import DomainError, NotFound
+from penggerak.core.errors import DomainError, NotFound, PermissionDenied
 from penggerak.core.views import domain_errors_as_http, form_add_domain_error
 from penggerak.registry.selectors import communities_visible_to, member_get
 from penggerak.training import pdf, selectors, services
 from penggerak.training.cards import card_payload, member_number
-from penggerak.training.forms import CancelForm, CheckInForm, CourseForm, EventForm
+from penggerak.training.forms import (
+    CancelForm,
+    CheckInForm,
+    CourseForm,
+    EventForm,
+    RegisterMemberForm,
+    RevokeForm,
+)
 from penggerak.training.models import Registration
 
 PAGE_SIZE = 25
@@ -94,7 +101,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
     return render(request, "training/event_form.html", {"form": form})
 
 
-TABS = ("registered", "waitlisted", "attendance")
+TABS = ("registered", "waitlisted", "attendance", "certificates")
 
 
 @login_required
@@ -117,9 +124,17 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "registered"
         if tab == "attendance":
             rows = selectors.event_attendances(event=event)
+        elif tab == "certificates":
+            rows = selectors.event_certificates(event=event)
         else:
             rows = selectors.event_registrations(event=event, status=tab)
-        context.update(tab=tab, page=_page(request, rows), cancel_form=CancelForm())
+        context.update(
+            tab=tab,
+            page=_page(request, rows),
+            cancel_form=CancelForm(),
+            register_form=RegisterMemberForm(),
+            revoke_form=RevokeForm(),
+        )
     return render(request, "training/event_detail.html", context)
 
 
@@ -167,6 +182,34 @@ def _managed_event(request: HttpRequest, pk: int):
     if not selectors.event_may_manage(actor=request.user, event=event):
         raise NotFound()
     return event
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def event_register_member(request: HttpRequest, pk: int) -> HttpResponse:
+    """An organiser registers a member by membership number (waiting list when full)."""
+    event = _managed_event(request, pk)
+    form = RegisterMemberForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["number"][0])
+        return redirect("training:event_detail", pk=event.pk)
+    try:
+        member = selectors.member_by_number(actor=request.user, number=form.cleaned_data["number"])
+        registration = services.registration_create(actor=request.user, event=event, member=member)
+    except DomainError as err:  # NotFound too: a typo and another community's member read alike
+        messages.error(request, str(err.message))
+    else:
+        if registration.status == Registration.Status.WAITLISTED:
+            messages.info(
+                request,
+                _("Pelatihan penuh; %(name)s masuk daftar tunggu.") % {"name": member.full_name},
+            )
+        else:
+            messages.success(
+                request, _("%(name)s terdaftar di pelatihan ini.") % {"name": member.full_name}
+            )
+    return redirect("training:event_detail", pk=event.pk)
 
 
 @login_required
@@ -308,6 +351,34 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public: anyone holding the certificate's QR code can check it (name, course, date)."""
     certificate = selectors.certificate_public(code=code)
     return render(request, "training/certificate_verify.html", {"certificate": certificate})
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def certificate_revoke(request: HttpRequest, code: str) -> HttpResponse:
+    """The event's organisers (or the secretariat in scope) revoke a certificate with a
+    reason; the public verification page then says it is revoked."""
+    certificate = selectors.certificate_managed(actor=request.user, code=code)
+    back = reverse("training:event_detail", args=[certificate.event_id]) + "?tab=certificates"
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["reason"][0])
+        return redirect(back)
+    try:
+        services.certificate_revoke(
+            actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as err:
+        if isinstance(err, PermissionDenied):
+            raise
+        messages.error(request, str(err.message))
+    else:
+        messages.success(
+            request,
+            _("Sertifikat %(name)s dicabut.") % {"name": certificate.holder_name},
+        )
+    return redirect(back)
 
 
 @login_required

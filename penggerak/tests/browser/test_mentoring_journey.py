@@ -16,6 +16,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
 from penggerak.mentoring import services  # noqa: E402
+from penggerak.mentoring.models import Assignment, NextAction, Session  # noqa: E402
 from penggerak.mentoring.tests.factories import MentorFactory  # noqa: E402
 from penggerak.registry import steps  # noqa: E402
 from penggerak.registry.models import MemberStep, StepRule  # noqa: E402
@@ -76,3 +77,44 @@ def test_member_sees_journey_and_coordinator_records_session(
     page.goto("/pendampingan/perjalanan-saya/")
     expect(page.get_by_role("heading", name="Berikutnya: tahap 4, Perizinan")).to_be_visible()
     expect(page.get_by_text("Urus NIB di OSS")).to_be_visible()
+
+
+def test_coordinator_sees_session_errors_ticks_an_action_and_ends_the_mentoring(
+    transactional_db, phone_page, coordinator, community, member
+):
+    page = phone_page
+    mentor = MentorFactory(communities=[community])
+    services.assignment_create(actor=coordinator, mentor=mentor, member=member)
+    today = timezone.localdate()
+    services.session_record(
+        actor=coordinator,
+        member=member,
+        held_on=today,
+        duration_minutes=30,
+        mode="phone",
+        next_actions=[{"text": "Foto produk untuk katalog", "due_on": today}],
+    )
+
+    login(page, coordinator.username)
+    page.goto(f"/pendampingan/anggota/{member.pk}/")
+    # A session dated tomorrow: the 422 answer is swapped in place and names the field.
+    page.get_by_label("Tanggal sesi").fill((today + dt.timedelta(days=1)).isoformat())
+    page.get_by_label("Durasi (menit)").fill("30")
+    page.get_by_role("button", name="Catat sesi").click()
+    expect(page.get_by_text("Tanggal sesi tidak boleh di masa depan.")).to_be_visible()
+    assert Session.objects.count() == 1
+
+    # Tick the next action done (htmx), then end the mentoring with a reason.
+    page.get_by_role("button", name="Tandai selesai: Foto produk untuk katalog").click()
+    expect(page.get_by_text("Langkah ditandai selesai.")).to_be_visible()
+    expect(page.locator("#sessions")).to_contain_text("✓ selesai")
+    assert NextAction.objects.get().done_at is not None
+
+    page.get_by_text("Akhiri pendampingan", exact=True).first.click()
+    page.get_by_label("Alasan mengakhiri pendampingan").fill("Usaha pindah ke kota lain")
+    page.get_by_role("button", name="Akhiri pendampingan").click()
+    expect(page.get_by_text("Pendampingan diakhiri.")).to_be_visible()
+    expect(page.get_by_text("Belum ada pendamping.")).to_be_visible()
+    assert Assignment.objects.get().ended_on == today
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.foreign_requests == []
