@@ -4,7 +4,7 @@ memory stays flat); text cells are always text, never formulas."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -22,9 +22,17 @@ def _cell(sheet, value):
 
 
 def write_xlsx(
-    path: Path, header: tuple[str, ...], rows: Iterable[Iterable], *, title: str = "Data"
+    path: Path,
+    header: tuple[str, ...],
+    rows: Iterable[Iterable],
+    *,
+    title: str = "Data",
+    on_rows: Callable[[int], None] | None = None,
+    every: int = 2000,
 ) -> int:
-    """Write ``rows`` under ``header``; past Excel's row limit continue on a new sheet."""
+    """Write ``rows`` under ``header``; past Excel's row limit continue on a new sheet.
+
+    ``on_rows(count)`` is called every ``every`` rows (progress of a background export)."""
     workbook = Workbook(write_only=True)
     count = 0
     sheet = None
@@ -39,6 +47,8 @@ def write_xlsx(
         sheet.append([_cell(sheet, v) for v in row])
         in_sheet += 1
         count += 1
+        if on_rows is not None and count % every == 0:
+            on_rows(count)
     if sheet is None:
         sheet = workbook.create_sheet(title)
         sheet.append([_cell(sheet, h) for h in header])
