@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -78,6 +80,59 @@ def test_xlsx_continues_on_a_new_sheet(tmp_path, monkeypatch):
     book = load_workbook(path)
     assert book.sheetnames == ["Anggota", "Anggota 2", "Anggota 3"]
     assert [r[0] for r in book["Anggota 3"].iter_rows(values_only=True)] == ["a", 4]
+
+
+def test_xlsx_sheet_rollover_at_an_exact_multiple_and_with_no_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(xlsx, "SHEET_ROWS", 2)
+    path = tmp_path / "x.xlsx"
+    assert xlsx.write_xlsx(path, ("a", "b"), ([i, str(i)] for i in range(4)), title="A") == 4
+    book = load_workbook(path)
+    assert book.sheetnames == ["A", "A 2"]  # no empty third sheet
+    assert list(book["A 2"].iter_rows(values_only=True)) == [("a", "b"), (2, "2"), (3, "3")]
+    assert xlsx.write_xlsx(path, ("a", "b"), iter(()), title="Kosong") == 0
+    book = load_workbook(path)
+    assert book.sheetnames == ["Kosong"]
+    assert list(book["Kosong"].iter_rows(values_only=True)) == [("a", "b")]
+
+
+def test_xlsx_cells_keep_their_types_and_text_stays_text(tmp_path):
+    path = tmp_path / "x.xlsx"
+    row = [
+        "=SUM(A1:A9)",
+        " Tom & <Jerry> ",
+        "bel\x07l",
+        None,
+        "",
+        42,
+        1.5,
+        float("nan"),
+        True,
+        Decimal("2.50"),
+        dt.date(1980, 8, 17),
+        dt.datetime(2024, 5, 6, 7, 8, 9),
+    ]
+    header = tuple(f"k{i}" for i in range(len(row)))
+    xlsx.write_xlsx(path, header, [row], title="Uji <1>")
+    book = load_workbook(path)
+    assert book.sheetnames == ["Uji <1>"]
+    sheet = book["Uji <1>"]
+    assert sheet["A1"].font.b and sheet.freeze_panes == "A2"
+    assert [c.value for c in sheet[2]] == [
+        "=SUM(A1:A9)",
+        " Tom & <Jerry> ",
+        "bell",  # a control character XML cannot hold is dropped
+        None,
+        None,
+        42,
+        1.5,
+        "nan",
+        True,
+        2.5,
+        dt.datetime(1980, 8, 17),
+        dt.datetime(2024, 5, 6, 7, 8, 9),
+    ]
+    assert sheet["A2"].data_type == "s"  # shown, never evaluated
+    assert sheet["K2"].number_format == "yyyy-mm-dd"
 
 
 def test_member_list_has_export_buttons_with_filters(client, coordinator, community):
