@@ -326,9 +326,11 @@ def _claim(run_id: int) -> ExportRun | None:
 def export_run_execute(run_id: int) -> None:
     """The task body: write the file under the run's private directory, reporting progress.
 
-    Writes to a temporary name and renames it when complete, so a killed worker never leaves
-    a half file that could be downloaded; a re-run starts again from the first row. The actor's
-    scope and right to full NIKs are checked again here, as they stand now.
+    Writes to a temporary name of its own attempt and renames it when complete, so a killed
+    worker never leaves a half file that could be downloaded; a re-run starts again from the
+    first row, deletes what killed attempts left, and a worker that was presumed dead but was
+    only slow can no longer touch the run's status. The actor's scope and right to full NIKs
+    are checked again here, as they stand now.
     """
     run = _claim(run_id)
     if run is None:
@@ -336,11 +338,14 @@ def export_run_execute(run_id: int) -> None:
     directory = f"exports/{run.created_at:%Y/%m}/{run.pk}"
     relative = f"{directory}/anggota.{run.fmt}"
     target = private_path(relative)
-    partial = target.with_suffix(f".part.{run.fmt}")
+    partial = target.with_name(f"anggota.{run.attempts}.part.{run.fmt}")
     target.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in target.parent.glob("anggota.*.part.*"):
+        leftover.unlink(missing_ok=True)
+    mine = ExportRun.objects.filter(pk=run.pk, attempts=run.attempts)
 
     def progress(done: int) -> None:
-        ExportRun.objects.filter(pk=run.pk).update(rows_done=done, heartbeat_at=timezone.now())
+        mine.update(rows_done=done, heartbeat_at=timezone.now())
 
     try:
         if not may_export(run.actor) or (run.unmasked and not may_unmask(run.actor)):
@@ -353,17 +358,20 @@ def export_run_execute(run_id: int) -> None:
             written = write_xlsx(
                 partial, HEADER, rows, title="Anggota", on_rows=progress, every=CHUNK
             )
+        if not mine.exists():  # superseded by a re-run while this worker was silent
+            partial.unlink(missing_ok=True)
+            return
         os.replace(partial, target)
     except DomainError as error:
         partial.unlink(missing_ok=True)
-        _fail(run, str(error.message))
+        _fail(mine, str(error.message))
         return
     except Exception as error:  # a crash: recorded, the page offers a re-run
         partial.unlink(missing_ok=True)
-        _fail(run, repr(error)[:2000])
+        _fail(mine, repr(error)[:2000])
         raise
     now = timezone.now()
-    ExportRun.objects.filter(pk=run.pk).update(
+    mine.update(
         status=ExportRun.Status.DONE,
         file=relative,
         rows_done=written,
@@ -373,11 +381,9 @@ def export_run_execute(run_id: int) -> None:
     )
 
 
-def _fail(run: ExportRun, error: str) -> None:
+def _fail(mine, error: str) -> None:
     now = timezone.now()
-    ExportRun.objects.filter(pk=run.pk).update(
-        status=ExportRun.Status.FAILED, error=error, finished_at=now, heartbeat_at=now
-    )
+    mine.update(status=ExportRun.Status.FAILED, error=error, finished_at=now, heartbeat_at=now)
 
 
 def export_runs_expire(*, now: dt.datetime | None = None) -> int:

@@ -414,7 +414,7 @@ def test_rerun_after_the_worker_was_killed(client, coordinator, member):
     ExportRun.objects.filter(pk=run.pk).update(
         status="running", rows_done=0, attempts=1, heartbeat_at=killed_at
     )
-    partial = private_path(f"exports/{run.created_at:%Y/%m}/{run.pk}/anggota.part.xlsx")
+    partial = private_path(f"exports/{run.created_at:%Y/%m}/{run.pk}/anggota.1.part.xlsx")
     partial.parent.mkdir(parents=True)
     partial.write_bytes(b"PK half a zip")
     # A duplicate delivery of the task while it still looks running does nothing.
@@ -429,6 +429,25 @@ def test_rerun_after_the_worker_was_killed(client, coordinator, member):
     assert [row[0] for row in book["Anggota"].iter_rows(values_only=True)] == ["ID", member.pk]
     rerun = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE, object_id=str(run.pk))
     assert rerun.reason == "Ekspor diulang"
+
+
+def test_a_worker_presumed_dead_cannot_overwrite_the_rerun(coordinator, member, monkeypatch):
+    run = exports.member_export_create(actor=coordinator, filters={}, fmt="csv")
+    real = exports.member_rows
+
+    def slow_then_rerun(**kwargs):
+        # While this (first) worker is still reading, the run is declared dead and re-run.
+        ExportRun.objects.filter(pk=run.pk).update(status="queued")
+        monkeypatch.setattr(exports, "member_rows", real)
+        exports.export_run_execute(run.pk)
+        yield from real(**kwargs)
+
+    monkeypatch.setattr(exports, "member_rows", slow_then_rerun)
+    exports.export_run_execute(run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.attempts, run.rows_done) == ("done", 2, 1)
+    folder = private_path(f"exports/{run.created_at:%Y/%m}/{run.pk}")
+    assert sorted(p.name for p in folder.iterdir()) == ["anggota.csv"]
 
 
 def test_a_running_or_finished_export_is_not_rerun(client, coordinator, member):
