@@ -496,3 +496,12 @@ def test_export_page_and_refusal_in_english(client, secretariat, member):
     refused = _post(client, unmasked="on", reason="").content.decode()
     assert "A reason is required to export full NIKs." in refused
     _nothing_exported()
+
+
+def test_polled_progress_costs_few_queries(client, coordinator, django_assert_num_queries):
+    client.force_login(coordinator)
+    run = exports.member_export_create(actor=coordinator, filters={}, fmt="csv")
+    url = reverse("imports:export_detail", kwargs={"pk": run.pk})
+    client.get(url, headers={"HX-Request": "true"})  # warm the session
+    with django_assert_num_queries(3):  # session, user, the run with its requester
+        assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
