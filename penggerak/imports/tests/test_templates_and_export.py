@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -80,6 +81,23 @@ def test_xlsx_continues_on_a_new_sheet(tmp_path, monkeypatch):
     book = load_workbook(path)
     assert book.sheetnames == ["Anggota", "Anggota 2", "Anggota 3"]
     assert [r[0] for r in book["Anggota 3"].iter_rows(values_only=True)] == ["a", 4]
+
+
+def test_xlsx_rolls_over_at_excels_real_row_limit(tmp_path):
+    """1,048,576 rows (about 5 s): the first sheet ends on Excel's last row, 1,048,576."""
+    path = tmp_path / "x.xlsx"
+    assert xlsx.write_xlsx(path, ("n",), ([i] for i in range(1_048_576)), title="A") == 1_048_576
+    with zipfile.ZipFile(path) as archive:
+        first = archive.read("xl/worksheets/sheet1.xml")
+        assert first.endswith(
+            b'<row r="1048576"><c r="A1048576"><v>1048574</v></c></row></sheetData></worksheet>'
+        )
+        assert b'r="1048577"' not in first
+        assert b'<sheet name="A 2" sheetId="2"' in archive.read("xl/workbook.xml")
+        second = archive.read("xl/worksheets/sheet2.xml")
+        assert second.endswith(
+            b'<row r="2"><c r="A2"><v>1048575</v></c></row></sheetData></worksheet>'
+        )
 
 
 def test_xlsx_sheet_rollover_at_an_exact_multiple_and_with_no_rows(tmp_path, monkeypatch):
