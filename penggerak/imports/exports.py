@@ -29,8 +29,9 @@ from django.utils.translation import gettext_lazy as _
 
 from penggerak.core.audit import audit_record
 from penggerak.core.errors import DomainError, NotFound, PermissionDenied
+from penggerak.core.identity import normalize_nik
 from penggerak.core.models import AuditEvent
-from penggerak.core.protection import nik_decrypt_many
+from penggerak.core.protection import nik_decrypt, nik_decrypt_many, nik_encrypt, nik_mask
 from penggerak.imports.models import RETENTION, ExportRun
 from penggerak.imports.storage import private_path, private_root
 from penggerak.imports.xlsx import write_xlsx
@@ -97,6 +98,33 @@ def clean_filters(data: Any) -> dict:
     }
 
 
+_NIK_FILTER = "q_nik"  # a NIK typed in the search box, kept encrypted in the run
+
+
+def _protect_filters(filters: dict) -> tuple[dict, dict]:
+    """(what the run keeps, what the audit trail and pages show): a NIK searched for is kept
+    encrypted and shown masked, never stored in clear."""
+    digits = normalize_nik(filters.get("q", ""))
+    if not (len(digits) == 16 and digits.isdigit()):
+        return filters, filters
+    rest = {key: value for key, value in filters.items() if key != "q"}
+    return {**rest, _NIK_FILTER: nik_encrypt(digits)}, {**rest, "q": nik_mask(digits)}
+
+
+def run_filters(run: ExportRun) -> dict:
+    """The filters to run the export with (a searched NIK decrypted)."""
+    filters = dict(run.filters)
+    token = filters.pop(_NIK_FILTER, None)
+    return {**filters, "q": nik_decrypt(token)} if token else filters
+
+
+def shown_filters(run: ExportRun) -> dict:
+    """The filters to show on the run's page (a searched NIK masked)."""
+    filters = dict(run.filters)
+    token = filters.pop(_NIK_FILTER, None)
+    return {**filters, "q": nik_mask(nik_decrypt(token))} if token else filters
+
+
 def member_export_count(*, actor: Any, filters: dict) -> int:
     """How many rows the export would hold; DomainError ``invalid_filter`` when malformed."""
     registry.member_list(actor=actor, filters=filters)  # validates the filters
@@ -129,11 +157,12 @@ def member_export_create(
         )
     filters = {key: value for key, value in filters.items() if key in FILTER_KEYS and value}
     rows = member_export_count(actor=actor, filters=filters)
+    stored, shown = _protect_filters(filters)
     now = timezone.now()
     run = ExportRun.objects.create(
         actor=actor,
         fmt=fmt,
-        filters=filters,
+        filters=stored,
         unmasked=bool(unmasked),
         reason=reason[:500] if unmasked else "",
         rows_total=rows,
@@ -149,7 +178,7 @@ def member_export_create(
         changes={
             "what": "members",
             "format": fmt,
-            "filters": filters,
+            "filters": shown,
             "rows": rows,
             "unmasked": bool(unmasked),
         },
@@ -350,7 +379,7 @@ def export_run_execute(run_id: int) -> None:
     try:
         if not may_export(run.actor) or (run.unmasked and not may_unmask(run.actor)):
             raise PermissionDenied(_("Peminta ekspor ini tidak lagi berwenang."))
-        rows = member_rows(actor=run.actor, filters=run.filters, unmasked=run.unmasked)
+        rows = member_rows(actor=run.actor, filters=run_filters(run), unmasked=run.unmasked)
         if run.fmt == ExportRun.Format.CSV:
             for written in write_csv(partial, rows):
                 progress(written)

@@ -222,7 +222,9 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "run": run,
         "stale": exports.export_run_is_stale(run),
-        "filter_items": [(_FILTER_LABELS.get(k, k), v) for k, v in run.filters.items()],
+        "filter_items": [
+            (_FILTER_LABELS.get(k, k), v) for k, v in exports.shown_filters(run).items()
+        ],
     }
     if request.htmx:
         return render(request, "imports/partials/export_status.html", context)

@@ -142,6 +142,21 @@ def test_other_coordinator_exports_nothing_of_ours(client, other_coordinator, me
     assert _csv(_download(client, run))[1:] == []
 
 
+def test_a_nik_searched_for_is_never_stored_in_clear(client, coordinator, community):
+    wanted = MemberFactory(community=community)
+    MemberFactory(community=community)
+    nik = nik_decrypt(wanted.nik_ciphertext)
+    client.force_login(coordinator)
+    run = _export(client, q=nik, status="active")
+    assert [int(r[0]) for r in _csv(_download(client, run))[1:]] == [wanted.pk]
+    assert nik not in str(run.filters) and run.filters["status"] == "active"
+    assert exports.run_filters(run) == {"q": nik, "status": "active"}
+    event = AuditEvent.objects.filter(action=EXPORT).earliest("id")
+    assert event.changes["filters"] == {"status": "active", "q": wanted.nik_masked}
+    page = client.get(reverse("imports:export_detail", kwargs={"pk": run.pk})).content.decode()
+    assert wanted.nik_masked in page and nik not in page
+
+
 def test_bad_filter_shows_the_message_and_exports_nothing(client, coordinator):
     client.force_login(coordinator)
     response = client.get(_url(), {"step": "tujuh"})
