@@ -9,7 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -155,13 +157,13 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 _FILTER_LABELS = {
-    "q": _("Cari"),
-    "community": _("Komunitas"),
-    "province": _("Provinsi"),
-    "region": _("Wilayah"),
-    "step": _("Sudah menyelesaikan tahap"),
-    "sector": _("Sektor usaha"),
-    "status": _("Status"),
+    "q": gettext_lazy("Cari"),
+    "community": gettext_lazy("Komunitas"),
+    "province": gettext_lazy("Provinsi"),
+    "region": gettext_lazy("Wilayah"),
+    "step": gettext_lazy("Sudah menyelesaikan tahap"),
+    "sector": gettext_lazy("Sektor usaha"),
+    "status": gettext_lazy("Status"),
 }
 
 
@@ -185,6 +187,7 @@ def export_members(request: HttpRequest, fmt: str) -> HttpResponse:
         "fmt": fmt,
         "form": form,
         "filters": filters,
+        "filters_query": urlencode(filters),
         "filter_items": [(_FILTER_LABELS[key], value) for key, value in filters.items()],
         "may_unmask": exports.may_unmask(user),
         "runs": list(exports.export_runs_visible_to(user).filter(actor=user)[:RUNS_SHOWN]),

@@ -508,6 +508,9 @@ def test_export_page_and_refusal_in_english(client, secretariat, member):
     client.force_login(secretariat)
     page = client.get(_url()).content.decode()
     assert "1 member will be exported." in page and "Include full NIKs (not masked)" in page
+    page = client.get(_url(), {"step": "2", "status": "active"}).content.decode()
+    assert "Has completed step = 2; Status = active" in page
+    assert 'href="/anggota/?step=2&amp;status=active"' in page
     refused = _post(client, unmasked="on", reason="").content.decode()
     assert "A reason is required to export full NIKs." in refused
     _nothing_exported()
