@@ -58,6 +58,12 @@ def nik_decrypt(token: str) -> str:
     return _fernet().decrypt(token.encode()).decode()
 
 
+def nik_decrypt_many(tokens: list[str]) -> list[str]:
+    """Decrypt a page of NIKs (exports): the key set is looked up once for the whole page."""
+    fernet = _fernet()
+    return [fernet.decrypt(token.encode()).decode() for token in tokens]
+
+
 def nik_reencrypt(token: str) -> str:
     """Re-encrypt with the first (newest) key; used by the key rotation command."""
     return _fernet().rotate(token.encode()).decode()

@@ -39,3 +39,23 @@ class UploadForm(forms.Form):
         self.fields["community"].queryset = communities
         if not allow_communities:
             self.fields["kind"].choices = [(ImportRun.Kind.MEMBERS, ImportRun.Kind.MEMBERS.label)]
+
+
+class ExportForm(forms.Form):
+    """Options of a member export. The filters travel as hidden fields of the member page's
+    names; ``unmasked`` is always read, so a crafted request is refused, never ignored."""
+
+    unmasked = forms.BooleanField(
+        label=_("Sertakan NIK lengkap (tidak disamarkan)"),
+        required=False,
+        help_text=_(
+            "Hanya untuk sekretariat. Alasan wajib diisi dan dicatat di jejak audit bersama "
+            "nama Anda, filter dan jumlah baris."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Alasan mengekspor NIK lengkap"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

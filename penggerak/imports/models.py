@@ -83,3 +83,67 @@ class ImportRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
+
+
+class ExportRun(models.Model):
+    """One member-list export written by the task worker into private storage: who asked,
+    with which filters, masked or not (and why), its progress and its file; the file is
+    deleted when the run expires 30 days after it was created, as import reports are."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    Status = ImportRun.Status
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="export_runs",
+        verbose_name=_("peminta"),
+    )
+    fmt = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    filters = models.JSONField(_("filter"), default=dict, blank=True)
+    unmasked = models.BooleanField(_("NIK lengkap"), default=False)
+    reason = models.CharField(_("alasan"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    # Relative to the private storage root (imports.storage.private_root()).
+    file = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["actor", "-id"], name="export_run_actor_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unmasked=False) | ~models.Q(reason=""),
+                name="export_run_unmasked_has_reason",
+                violation_error_message=_("Ekspor NIK lengkap wajib disertai alasan."),
+            )
+        ]
+        verbose_name = _("ekspor")
+        verbose_name_plural = _("ekspor")
+
+    def __str__(self) -> str:
+        return f"{self.get_fmt_display()} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, int(100 * self.rows_done / self.rows_total))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)

@@ -14,4 +14,7 @@ urlpatterns = [
     ),
     re_path(r"^templat/(?P<kind>anggota|komunitas)\.xlsx$", views.template, name="template"),
     re_path(r"^ekspor/anggota\.(?P<fmt>csv|xlsx)$", views.export_members, name="export_members"),
+    path("ekspor/<int:pk>/", views.export_detail, name="export_detail"),
+    path("ekspor/<int:pk>/ulang/", views.export_rerun, name="export_rerun"),
+    path("ekspor/<int:pk>/unduh", views.export_download, name="export_download"),
 ]

@@ -1,21 +1,24 @@
 """Pages of the imports app: upload, progress and result, report downloads, templates,
-and the member-list export. Each view checks who may see what through a selector or service.
+and the member-list export job (options, progress, download). Each view checks who may see
+what through a selector or service.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from penggerak.core.errors import DomainError
+from penggerak.core.errors import DomainError, PermissionDenied
 from penggerak.core.views import domain_errors_as_http, form_add_domain_error
 from penggerak.imports import exports, selectors, services
-from penggerak.imports.forms import UploadForm
+from penggerak.imports.forms import ExportForm, UploadForm
 from penggerak.imports.models import ImportRun
 from penggerak.imports.storage import private_path
 from penggerak.imports.templates_xlsx import communities_template, members_template
@@ -23,7 +26,6 @@ from penggerak.registry.selectors import communities_visible_to
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RUNS_SHOWN = 20
-EXPORT_FILTER_KEYS = ("q", "community", "province", "region", "step", "sector", "status")
 
 
 def _require_importer(user) -> None:
@@ -154,33 +156,111 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
     return response
 
 
+_FILTER_LABELS = {
+    "q": gettext_lazy("Cari"),
+    "community": gettext_lazy("Komunitas"),
+    "province": gettext_lazy("Provinsi"),
+    "region": gettext_lazy("Wilayah"),
+    "step": gettext_lazy("Sudah menyelesaikan tahap"),
+    "sector": gettext_lazy("Sektor usaha"),
+    "status": gettext_lazy("Status"),
+}
+
+
 @login_required
-@require_GET
+@never_cache
+@require_http_methods(["GET", "POST"])
+@domain_errors_as_http
 def export_members(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The member list with the page's filters, streamed; audited before the first byte."""
+    """The export page for the member list's filters: row count, options, then the job.
+
+    Every export runs as a background job (``ExportRun``), whatever its size: the same path
+    for 20 and 2,000,000 rows, a page that never times out, and a file that can be downloaded
+    again until it expires.
+    """
     user = request.user
-    if not (user.is_secretariat or user.is_coordinator):
+    if not exports.may_export(user):
         raise DjangoPermissionDenied(_("Hanya koordinator dan sekretariat yang dapat mengekspor."))
-    filters = {
-        key: request.GET[key].strip()
-        for key in EXPORT_FILTER_KEYS
-        if request.GET.get(key, "").strip()
+    filters = exports.clean_filters(request.POST if request.method == "POST" else request.GET)
+    form = ExportForm(request.POST if request.method == "POST" else None)
+    context = {
+        "fmt": fmt,
+        "form": form,
+        "filters": filters,
+        "filters_query": urlencode(filters),
+        "filter_items": [(_FILTER_LABELS[key], value) for key, value in filters.items()],
+        "may_unmask": exports.may_unmask(user),
+        "runs": list(exports.export_runs_visible_to(user).filter(actor=user)[:RUNS_SHOWN]),
     }
     try:
-        exports.member_export_start(actor=user, filters=filters, fmt=fmt)
+        context["rows"] = exports.member_export_count(actor=user, filters=filters)
     except DomainError as err:
-        return HttpResponse(str(err.message), status=400, content_type="text/plain; charset=utf-8")
-    filename = exports.export_filename(fmt)
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            exports.member_csv_chunks(actor=user, filters=filters),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    else:
-        path = exports.member_xlsx_file(actor=user, filters=filters)
-        handle = path.open("rb")
-        path.unlink()  # the open handle keeps the data until the response is closed (POSIX)
-        response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+        context["filter_error"] = err.message
+        return render(request, "imports/export.html", context, status=400)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = exports.member_export_create(
+                actor=user,
+                filters=filters,
+                fmt=fmt,
+                unmasked=form.cleaned_data["unmasked"],
+                reason=form.cleaned_data["reason"],
+            )
+        except PermissionDenied:
+            raise
+        except DomainError as err:
+            form_add_domain_error(form, err)
+        else:
+            exports.export_run_start(run)
+            return redirect("imports:export_detail", pk=run.pk)
+    return render(request, "imports/export.html", context)
+
+
+@login_required
+@never_cache
+@domain_errors_as_http
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The export's progress (polled by htmx every 2 s until finished), then its download."""
+    run = exports.export_run_get(actor=request.user, run_id=pk)
+    context = {
+        "run": run,
+        "stale": exports.export_run_is_stale(run),
+        "filter_items": [
+            (_FILTER_LABELS.get(k, k), v) for k, v in exports.shown_filters(run).items()
+        ],
+    }
+    if request.htmx:
+        return render(request, "imports/partials/export_status.html", context)
+    return render(request, "imports/export_detail.html", context)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def export_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    run = exports.export_run_get(actor=request.user, run_id=pk)
+    try:
+        run = exports.export_run_rerun(actor=request.user, run=run)
+    except DomainError as err:
+        if err.code in ("export_expired", "export_not_stalled"):
+            return redirect("imports:export_detail", pk=pk)
+        raise
+    exports.export_run_start(run)
+    return redirect("imports:export_detail", pk=pk)
+
+
+_EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
+
+
+@login_required
+@require_GET
+@domain_errors_as_http
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The finished file, for the requester and the national secretariat; audited."""
+    run = exports.export_run_get(actor=request.user, run_id=pk)
+    path, filename = exports.export_run_download(actor=request.user, run=run)
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=filename, content_type=_EXPORT_TYPES[run.fmt]
+    )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,18 +1,18 @@
-"""Template workbooks and the streaming member export."""
+"""Template workbooks, the XLSX writer and the member page's export buttons."""
 
 from __future__ import annotations
 
-import csv
+import datetime as dt
 import io
+import zipfile
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from penggerak.core.models import AuditEvent
 from penggerak.imports import xlsx
 from penggerak.imports.headers import MEMBER_HEADERS, build_lookup, normalize_header
-from penggerak.registry.tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,62 +71,7 @@ def test_template_permissions(client, partner_user, member_user):
         assert client.get(url).status_code == 403
 
 
-# --- export -----------------------------------------------------------------------------------
-
-
-def _csv_rows(response):
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(body)))
-
-
-def test_coordinator_exports_own_members_csv_masked_and_audited(
-    client, coordinator, community, other_community
-):
-    mine = MemberFactory.create_batch(3, community=community)
-    MemberFactory(community=other_community, full_name="Orang Lain")
-    client.force_login(coordinator)
-    response = client.get(reverse("imports:export_members", kwargs={"fmt": "csv"}))
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    rows = _csv_rows(response)
-    assert rows[0][:3] == ["ID", "Nama Lengkap", "NIK"]
-    assert sorted(int(r[0]) for r in rows[1:]) == sorted(m.pk for m in mine)
-    assert all("*" in r[2] and len(r[2]) == 16 for r in rows[1:])
-    assert "Orang Lain" not in str(rows)
-    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
-    assert event.actor == coordinator
-    assert event.changes == {"what": "members", "format": "csv", "filters": {}, "rows": 3}
-
-
-def test_export_respects_filters_and_pages_by_keyset(
-    client, secretariat, community, other_community, monkeypatch
-):
-    from penggerak.imports import exports
-
-    monkeypatch.setattr(exports, "CHUNK", 2)
-    MemberFactory.create_batch(5, community=community)
-    MemberFactory.create_batch(2, community=other_community)
-    client.force_login(secretariat)
-    url = reverse("imports:export_members", kwargs={"fmt": "csv"})
-    rows = _csv_rows(client.get(url, {"community": community.slug, "after": "1"}))
-    assert len(rows) == 6 and {r[7] for r in rows[1:]} == {community.slug}
-    ids = [int(r[0]) for r in rows[1:]]
-    assert ids == sorted(ids, reverse=True)
-    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
-    assert event.changes["filters"] == {"community": community.slug}
-    assert event.changes["rows"] == 5
-
-
-def test_export_xlsx(client, coordinator, community):
-    MemberFactory.create_batch(2, community=community, full_name="=HYPERLINK(1)")
-    client.force_login(coordinator)
-    response = client.get(reverse("imports:export_members", kwargs={"fmt": "xlsx"}))
-    assert response.status_code == 200
-    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    rows = list(book["Anggota"].iter_rows(values_only=True))
-    assert rows[0][0] == "ID" and len(rows) == 3
-    assert rows[1][1] == "=HYPERLINK(1)"  # text, not a formula
-    assert book["Anggota"]["B2"].data_type == "s"
+# --- export (the job itself: test_exports.py) ---------------------------------------------
 
 
 def test_xlsx_continues_on_a_new_sheet(tmp_path, monkeypatch):
@@ -138,34 +83,74 @@ def test_xlsx_continues_on_a_new_sheet(tmp_path, monkeypatch):
     assert [r[0] for r in book["Anggota 3"].iter_rows(values_only=True)] == ["a", 4]
 
 
-def test_bad_filter_gives_400_and_no_audit(client, coordinator):
-    client.force_login(coordinator)
-    url = reverse("imports:export_members", kwargs={"fmt": "csv"})
-    response = client.get(url, {"step": "tujuh"})
-    assert response.status_code == 400
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+def test_xlsx_rolls_over_at_excels_real_row_limit(tmp_path):
+    """1,048,576 rows (about 5 s): the first sheet ends on Excel's last row, 1,048,576."""
+    path = tmp_path / "x.xlsx"
+    assert xlsx.write_xlsx(path, ("n",), ([i] for i in range(1_048_576)), title="A") == 1_048_576
+    with zipfile.ZipFile(path) as archive:
+        first = archive.read("xl/worksheets/sheet1.xml")
+        assert first.endswith(
+            b'<row r="1048576"><c r="A1048576"><v>1048574</v></c></row></sheetData></worksheet>'
+        )
+        assert b'r="1048577"' not in first
+        assert b'<sheet name="A 2" sheetId="2"' in archive.read("xl/workbook.xml")
+        second = archive.read("xl/worksheets/sheet2.xml")
+        assert second.endswith(
+            b'<row r="2"><c r="A2"><v>1048575</v></c></row></sheetData></worksheet>'
+        )
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_export_permissions(client, partner_user, member_user, member, fmt):
-    url = reverse("imports:export_members", kwargs={"fmt": fmt})
-    response = client.get(url)
-    assert response.status_code == 302 and "/akun/masuk/" in response.url
-    for user in (partner_user, member_user):
-        client.force_login(user)
-        assert client.get(url).status_code == 403
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+def test_xlsx_sheet_rollover_at_an_exact_multiple_and_with_no_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(xlsx, "SHEET_ROWS", 2)
+    path = tmp_path / "x.xlsx"
+    assert xlsx.write_xlsx(path, ("a", "b"), ([i, str(i)] for i in range(4)), title="A") == 4
+    book = load_workbook(path)
+    assert book.sheetnames == ["A", "A 2"]  # no empty third sheet
+    assert list(book["A 2"].iter_rows(values_only=True)) == [("a", "b"), (2, "2"), (3, "3")]
+    assert xlsx.write_xlsx(path, ("a", "b"), iter(()), title="Kosong") == 0
+    book = load_workbook(path)
+    assert book.sheetnames == ["Kosong"]
+    assert list(book["Kosong"].iter_rows(values_only=True)) == [("a", "b")]
 
 
-def test_other_coordinator_exports_nothing_of_ours(client, other_coordinator, member):
-    client.force_login(other_coordinator)
-    rows = _csv_rows(client.get(reverse("imports:export_members", kwargs={"fmt": "csv"})))
-    assert rows[1:] == []
-    response = client.get(
-        reverse("imports:export_members", kwargs={"fmt": "csv"}),
-        {"community": member.community.slug},
-    )
-    assert _csv_rows(response)[1:] == []
+def test_xlsx_cells_keep_their_types_and_text_stays_text(tmp_path):
+    path = tmp_path / "x.xlsx"
+    row = [
+        "=SUM(A1:A9)",
+        " Tom & <Jerry> ",
+        "bel\x07l",
+        None,
+        "",
+        42,
+        1.5,
+        float("nan"),
+        True,
+        Decimal("2.50"),
+        dt.date(1980, 8, 17),
+        dt.datetime(2024, 5, 6, 7, 8, 9),
+    ]
+    header = tuple(f"k{i}" for i in range(len(row)))
+    xlsx.write_xlsx(path, header, [row], title="Uji <1>")
+    book = load_workbook(path)
+    assert book.sheetnames == ["Uji <1>"]
+    sheet = book["Uji <1>"]
+    assert sheet["A1"].font.b and sheet.freeze_panes == "A2"
+    assert [c.value for c in sheet[2]] == [
+        "=SUM(A1:A9)",
+        " Tom & <Jerry> ",
+        "bell",  # a control character XML cannot hold is dropped
+        None,
+        None,
+        42,
+        1.5,
+        "nan",
+        True,
+        2.5,
+        dt.datetime(1980, 8, 17),
+        dt.datetime(2024, 5, 6, 7, 8, 9),
+    ]
+    assert sheet["A2"].data_type == "s"  # shown, never evaluated
+    assert sheet["K2"].number_format == "yyyy-mm-dd"
 
 
 def test_member_list_has_export_buttons_with_filters(client, coordinator, community):
@@ -173,3 +158,4 @@ def test_member_list_has_export_buttons_with_filters(client, coordinator, commun
     page = client.get(reverse("registry:member_list"), {"status": "active"}).content.decode()
     assert "/impor/ekspor/anggota.csv?status=active" in page
     assert "/impor/ekspor/anggota.xlsx?status=active" in page
+    assert " download>" not in page  # the buttons open the export page, not a file
