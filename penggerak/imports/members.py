@@ -30,7 +30,7 @@ from penggerak.core.identity import (
     validate_phone,
 )
 from penggerak.core.models import AuditEvent
-from penggerak.core.protection import nik_digest, nik_encrypt, nik_mask
+from penggerak.core.protection import nik_digest, nik_encrypt_many, nik_mask
 from penggerak.core.regiondata import match_region
 from penggerak.core.text import search_text
 from penggerak.imports import cells as rescue
@@ -42,7 +42,7 @@ from penggerak.insights.rollups import rollups_refresh_communities
 from penggerak.registry.models import Community, Member, MemberStep, StepCount
 from penggerak.registry.services import CONSENT_PURPOSE, CONSENT_TEXT_VERSION
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 HEADER_SEARCH_ROWS = 30
 # Test hook only: crash (os._exit) after this many committed batches, to prove re-runs.
 CRASH_AFTER_ENV = "PENGGERAK_IMPORT_TEST_CRASH_AFTER_BATCHES"
@@ -429,7 +429,7 @@ class BatchWriter:
             (now_db, CONSENT_PURPOSE, CONSENT_TEXT_VERSION) if consent else (None, "", "")
         )
         active = Member.Status.ACTIVE
-        encrypt = nik_encrypt
+        tokens = nik_encrypt_many([candidate.nik for candidate in new])
         rows = []
         done = []
         base = dict(self.defaults)
@@ -442,7 +442,7 @@ class BatchWriter:
             updated_at=now_db,
         )
         attnames = [f.attname for f in self.fields]
-        for candidate in new:
+        for candidate, token in zip(new, tokens, strict=True):
             values = candidate.values
             phone = values["phone"]
             ready = consent and bool(phone)
@@ -452,7 +452,7 @@ class BatchWriter:
                 full_name=values["full_name"],
                 search_name=search_text(values["full_name"]),
                 nik_digest=candidate.digest,
-                nik_ciphertext=encrypt(candidate.nik),
+                nik_ciphertext=token,
                 nik_masked=nik_mask(candidate.nik),
                 birth_date=ops.adapt_datefield_value(values["birth_date"]),
                 sex=values["sex"],
@@ -470,12 +470,15 @@ class BatchWriter:
                 furthest_step=1 if ready else 0,
             )
             rows.append([record[name] for name in attnames])
-        _insert_rows(Member, self.columns, rows)
-        ids = dict(
-            Member.objects.filter(nik_digest__in=[c.digest for c in new]).values_list(
-                "nik_digest", "id"
-            )
-        )
+        table = connection.ops.quote_name(Member._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT MAX(id) FROM {table}")
+            (before,) = cursor.fetchone()
+            _insert_rows(Member, self.columns, rows)
+            # Ids come from a sequence: this batch's rows all have ids above every id that was
+            # visible before it (a concurrent import's rows may be there too: keyed by digest).
+            cursor.execute(f"SELECT nik_digest, id FROM {table} WHERE id > %s", [before or 0])
+            ids = dict(cursor.fetchall())
         return [
             (ids[candidate.digest], candidate.community.pk, ready)
             for candidate, ready in zip(new, done, strict=True)
