@@ -309,9 +309,12 @@ class BatchWriter:
     def _write(self, batch: list[Candidate]) -> tuple[Counts, list[Problem]]:
         counts = Counts()
         problems: list[Problem] = []
+        # Which NIKs are already there: one plain query (most rows of a big import are new);
+        # model instances only for those that are, to merge them.
+        known = _existing_digests([c.digest for c in batch])
         existing = {
             m.nik_digest: m
-            for m in Member.objects.filter(nik_digest__in=[c.digest for c in batch]).only(
+            for m in Member.objects.filter(nik_digest__in=known).only(
                 "id",
                 "nik_digest",
                 "community_id",
@@ -567,6 +570,22 @@ class BatchWriter:
         )
 
 
+def _existing_digests(digests: list[str]) -> list[str]:
+    """The given NIK digests that already belong to a member (one parameter on PostgreSQL)."""
+    if not digests:
+        return []
+    table = connection.ops.quote_name(Member._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT nik_digest FROM {table} WHERE nik_digest = ANY(%s)", [digests])
+        else:
+            placeholders = ", ".join(["%s"] * len(digests))
+            cursor.execute(
+                f"SELECT nik_digest FROM {table} WHERE nik_digest IN ({placeholders})", digests
+            )
+        return [digest for (digest,) in cursor.fetchall()]
+
+
 def _insert_rows(model: type[models.Model], columns: list[str], rows: list[list]) -> None:
     """One executemany (SQLite) or COPY (PostgreSQL) of database-ready values, inside the
     caller's transaction; driver errors become Django's (IntegrityError on a duplicate NIK)."""
@@ -648,7 +667,11 @@ def _import_members(path: Path, report_path: Path, options: ImportOptions) -> Su
         for number, cells in rows:
             if is_blank(cells):
                 continue
-            if [rescue.cell_text(c).lower() for c in cells] == header_keys:
+            if (
+                len(cells) == len(header_keys)
+                and rescue.cell_text(cells[0]).lower() == header_keys[0]
+                and [rescue.cell_text(c).lower() for c in cells] == header_keys
+            ):
                 continue  # a repeated header row
             values = {name: cells[index] for index, name in mapping.items() if index < len(cells)}
             if _not_a_data_row(values):
