@@ -7,12 +7,15 @@ PENGGERAK_NIK_ENCRYPTION_KEYS are set; the README explains how to rotate them.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
+import os
+import struct
+import time
 from functools import cache
 
 from cryptography.fernet import Fernet, MultiFernet
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
@@ -32,26 +35,77 @@ def _hash_key() -> bytes:
 
 
 @cache
+def _encryption_keys() -> tuple[str, ...]:
+    return tuple(settings.NIK_ENCRYPTION_KEYS) or (
+        base64.urlsafe_b64encode(_derive(b"nik-encryption-v1")).decode(),
+    )
+
+
+@cache
 def _fernet() -> MultiFernet:
-    keys = list(settings.NIK_ENCRYPTION_KEYS) or [
-        base64.urlsafe_b64encode(_derive(b"nik-encryption-v1")).decode()
-    ]
-    return MultiFernet([Fernet(key) for key in keys])
+    return MultiFernet([Fernet(key) for key in _encryption_keys()])
 
 
 def reset_key_cache() -> None:
     """Forget derived keys (tests and key rotation change the settings at run time)."""
     _hash_key.cache_clear()
+    _encryption_keys.cache_clear()
     _fernet.cache_clear()
 
 
 def nik_digest(nik: str) -> str:
     """HMAC-SHA256 of a normalised NIK: equal NIKs give equal digests, nothing else leaks."""
-    return hmac.new(_hash_key(), nik.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_hash_key(), nik.encode(), "sha256").hex()
 
 
 def nik_encrypt(nik: str) -> str:
     return _fernet().encrypt(nik.encode()).decode()
+
+
+def nik_encrypt_many(
+    niks: list[str], *, now: int | None = None, ivs: bytes | None = None
+) -> list[str]:
+    """Fernet tokens for many NIKs at once, with the first (newest) key: the same tokens
+    ``nik_encrypt`` makes (a test compares them byte for byte), at a fraction of the cost.
+
+    Fernet is AES-128-CBC plus HMAC-SHA256. CBC chains blocks within one token only, so the
+    n-th block of every token of the same length is encrypted in one ECB call over all of
+    them (block XOR previous block done on the whole run as one big integer); the HMAC and
+    base64 stay per token. ``now`` and ``ivs`` exist for that test only.
+    """
+    key = base64.urlsafe_b64decode(_encryption_keys()[0])
+    signing_key, encryption_key = key[:16], key[16:]
+    count = len(niks)
+    ivs = os.urandom(16 * count) if ivs is None else ivs
+    prefix = b"\x80" + struct.pack(">Q", int(time.time()) if now is None else now)
+    encryptor = Cipher(algorithms.AES(encryption_key), modes.ECB()).encryptor()
+    groups: dict[int, list[int]] = {}
+    padded: list[bytes] = []
+    for index, nik in enumerate(niks):
+        data = nik.encode()
+        pad = 16 - len(data) % 16
+        padded.append(data + bytes([pad]) * pad)
+        groups.setdefault(len(padded[-1]), []).append(index)
+    tokens: list[str] = [""] * count
+    digest = hmac.digest
+    encode = base64.urlsafe_b64encode
+    for length, indexes in groups.items():
+        previous = b"".join(ivs[16 * i : 16 * i + 16] for i in indexes)
+        rounds = []
+        for offset in range(0, length, 16):
+            block = b"".join(padded[i][offset : offset + 16] for i in indexes)
+            mixed = int.from_bytes(block, "big") ^ int.from_bytes(previous, "big")
+            previous = encryptor.update(mixed.to_bytes(len(block), "big"))
+            rounds.append(previous)
+        for position, i in enumerate(indexes):
+            start = 16 * position
+            basic = (
+                prefix
+                + ivs[16 * i : 16 * i + 16]
+                + b"".join(chunk[start : start + 16] for chunk in rounds)
+            )
+            tokens[i] = encode(basic + digest(signing_key, basic, "sha256")).decode()
+    return tokens
 
 
 def nik_decrypt(token: str) -> str:

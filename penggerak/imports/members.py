@@ -11,7 +11,6 @@ concurrent import is rolled back and decided again against what is now in the da
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 import time
@@ -24,10 +23,14 @@ from django.db import IntegrityError, OperationalError, connection, models, tran
 from django.db.models import F
 from django.utils import timezone, translation
 
-from penggerak.core.audit import audit_record_many
-from penggerak.core.identity import validate_email, validate_nik, validate_phone
+from penggerak.core.identity import (
+    phone_e164_fast,
+    validate_email,
+    validate_nik,
+    validate_phone,
+)
 from penggerak.core.models import AuditEvent
-from penggerak.core.protection import nik_digest, nik_encrypt, nik_mask
+from penggerak.core.protection import nik_digest, nik_encrypt_many, nik_mask
 from penggerak.core.regiondata import match_region
 from penggerak.core.text import search_text
 from penggerak.imports import cells as rescue
@@ -39,7 +42,7 @@ from penggerak.insights.rollups import rollups_refresh_communities
 from penggerak.registry.models import Community, Member, MemberStep, StepCount
 from penggerak.registry.services import CONSENT_PURPOSE, CONSENT_TEXT_VERSION
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 HEADER_SEARCH_ROWS = 30
 # Test hook only: crash (os._exit) after this many committed batches, to prove re-runs.
 CRASH_AFTER_ENV = "PENGGERAK_IMPORT_TEST_CRASH_AFTER_BATCHES"
@@ -218,8 +221,11 @@ class RowChecker:
         }
         phone_raw = cells.get("phone")
         if phone_raw is not None and rescue.cell_text(phone_raw):
-            phone = validate_phone(rescue.parse_phone_text(phone_raw))
-            if phone.valid:
+            phone_text = rescue.parse_phone_text(phone_raw)
+            fast = phone_e164_fast(phone_text)
+            if fast is not None:
+                values["phone"] = fast
+            elif (phone := validate_phone(phone_text)).valid:
                 values["phone"] = phone.normalized
             else:
                 text = message("phone_invalid_kept_empty", message=phone.errors[0].message)
@@ -303,9 +309,12 @@ class BatchWriter:
     def _write(self, batch: list[Candidate]) -> tuple[Counts, list[Problem]]:
         counts = Counts()
         problems: list[Problem] = []
+        # Which NIKs are already there: one plain query (most rows of a big import are new);
+        # model instances only for those that are, to merge them.
+        known = _existing_digests([c.digest for c in batch])
         existing = {
             m.nik_digest: m
-            for m in Member.objects.filter(nik_digest__in=[c.digest for c in batch]).only(
+            for m in Member.objects.filter(nik_digest__in=known).only(
                 "id",
                 "nik_digest",
                 "community_id",
@@ -362,19 +371,15 @@ class BatchWriter:
                 ],
             )
             counts.updated = len(changed)
-        self._complete_step_one(created + [m for m in changed if m.furthest_step == 0])
+        ready = [(pk, community_id) for pk, community_id, done in created if done]
+        self._complete_step_one(ready, [m for m in changed if m.furthest_step == 0])
         per_community: dict[int, int] = {}
-        for member in created:
-            per_community[member.community_id] = per_community.get(member.community_id, 0) + 1
+        for _pk, community_id, _done in created:
+            per_community[community_id] = per_community.get(community_id, 0) + 1
         for community_id, added in per_community.items():
             Community.objects.filter(pk=community_id).update(member_count=F("member_count") + added)
-        actor = self.options.actor
-        audit_record_many(
-            actor=actor, action=AuditEvent.Action.CREATE, objects=created, reason=self.reason
-        )
-        audit_record_many(
-            actor=actor, action=AuditEvent.Action.UPDATE, objects=changed, reason=self.reason
-        )
+        self._audit(AuditEvent.Action.CREATE, [pk for pk, _cid, _done in created])
+        self._audit(AuditEvent.Action.UPDATE, [m.pk for m in changed])
         return counts, problems
 
     def _merge(self, member: Member, candidate: Candidate, problems: list[Problem]) -> bool:
@@ -411,22 +416,46 @@ class BatchWriter:
             member.updated_at = self.now
         return filled
 
-    def _insert(self, new: list[Candidate]) -> list[Member]:
+    def _insert(self, new: list[Candidate]) -> list[tuple[int, int, bool]]:
+        """Insert new members; (id, community id, step 1 done) for each.
+
+        Step 1 is done at once when consent is given and there is a phone (registry rule), so
+        the member is inserted with ``furthest_step=1`` rather than updated afterwards.
+        """
         if not new:
             return []
         ops = connection.ops
         now_db = ops.adapt_datetimefield_value(self.now)
+        today_db = ops.adapt_datefield_value(self.today)
         consent = self.options.consent
+        consent_values = (
+            (now_db, CONSENT_PURPOSE, CONSENT_TEXT_VERSION) if consent else (None, "", "")
+        )
+        active = Member.Status.ACTIVE
+        tokens = nik_encrypt_many([candidate.nik for candidate in new])
         rows = []
-        for candidate in new:
+        done = []
+        base = dict(self.defaults)
+        base.update(
+            status=active,
+            consent_given_at=consent_values[0],
+            consent_purpose=consent_values[1],
+            consent_text_version=consent_values[2],
+            created_at=now_db,
+            updated_at=now_db,
+        )
+        attnames = [f.attname for f in self.fields]
+        for candidate, token in zip(new, tokens, strict=True):
             values = candidate.values
             phone = values["phone"]
-            record = dict(self.defaults)
+            ready = consent and bool(phone)
+            done.append(ready)
+            record = base.copy()
             record.update(
                 full_name=values["full_name"],
                 search_name=search_text(values["full_name"]),
                 nik_digest=candidate.digest,
-                nik_ciphertext=nik_encrypt(candidate.nik),
+                nik_ciphertext=token,
                 nik_masked=nik_mask(candidate.nik),
                 birth_date=ops.adapt_datefield_value(values["birth_date"]),
                 sex=values["sex"],
@@ -436,45 +465,43 @@ class BatchWriter:
                 region_id=values["village_id"] or candidate.community.regency_id,
                 address=values["address"],
                 community_id=candidate.community.pk,
-                joined_on=ops.adapt_datefield_value(values["joined_on"] or self.today),
-                status=Member.Status.ACTIVE,
-                consent_given_at=now_db if consent else None,
-                consent_purpose=CONSENT_PURPOSE if consent else "",
-                consent_text_version=CONSENT_TEXT_VERSION if consent else "",
-                furthest_step=0,
-                created_at=now_db,
-                updated_at=now_db,
+                joined_on=(
+                    ops.adapt_datefield_value(values["joined_on"])
+                    if values["joined_on"]
+                    else today_db
+                ),
+                furthest_step=1 if ready else 0,
             )
-            rows.append([record[f.attname] for f in self.fields])
-        _insert_rows(Member, self.columns, rows)
-        ids = dict(
-            Member.objects.filter(nik_digest__in=[c.digest for c in new]).values_list(
-                "nik_digest", "id"
-            )
-        )
-        created = []
-        for candidate in new:
-            member = Member(
-                pk=ids[candidate.digest],
-                community_id=candidate.community.pk,
-                phone=candidate.values["phone"],
-                consent_given_at=self.now if consent else None,
-                furthest_step=0,
-            )
-            created.append(member)
-        return created
+            rows.append([record[name] for name in attnames])
+        table = connection.ops.quote_name(Member._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT MAX(id) FROM {table}")
+            (before,) = cursor.fetchone()
+            _insert_rows(Member, self.columns, rows)
+            # Ids come from a sequence: this batch's rows all have ids above every id that was
+            # visible before it (a concurrent import's rows may be there too: keyed by digest).
+            cursor.execute(f"SELECT nik_digest, id FROM {table} WHERE id > %s", [before or 0])
+            ids = dict(cursor.fetchall())
+        return [
+            (ids[candidate.digest], candidate.community.pk, ready)
+            for candidate, ready in zip(new, done, strict=True)
+        ]
 
-    def _complete_step_one(self, members: list[Member]) -> None:
-        """Step 1 is done when consent is given and there is a phone (registry rule)."""
-        ready = [m for m in members if m.consent_given_at and m.phone and m.furthest_step == 0]
+    def _complete_step_one(self, created: list[tuple[int, int]], changed: list[Member]) -> None:
+        """Record step 1 for new members inserted with it done, and for existing members
+        whose consent and phone this import completed."""
+        changed = [m for m in changed if m.consent_given_at and m.phone and m.furthest_step == 0]
+        if changed:
+            already = set(
+                MemberStep.objects.filter(member__in=[m.pk for m in changed], step=1).values_list(
+                    "member_id", flat=True
+                )
+            )
+            changed = [m for m in changed if m.pk not in already]
+            Member.objects.filter(pk__in=[m.pk for m in changed]).update(furthest_step=1)
+        ready = created + [(m.pk, m.community_id) for m in changed]
         if not ready:
             return
-        already = set(
-            MemberStep.objects.filter(member__in=[m.pk for m in ready], step=1).values_list(
-                "member_id", flat=True
-            )
-        )
-        ready = [m for m in ready if m.pk not in already]
         now_db = connection.ops.adapt_datetimefield_value(self.now)
         _insert_rows(
             MemberStep,
@@ -492,30 +519,71 @@ class BatchWriter:
             ],
             [
                 [
-                    m.pk,
+                    pk,
                     1,
                     MemberStep.Status.DONE,
                     now_db,
                     now_db,
                     None,
                     MemberStep.Source.RULE,
-                    json.dumps({"kind": "registration", "id": str(m.pk), "label": "Data lengkap"}),
+                    f'{{"kind": "registration", "id": "{pk}", "label": "Data lengkap"}}',
                     "[]",
                     "",
                 ]
-                for m in ready
+                for pk, _community_id in ready
             ],
         )
-        Member.objects.filter(pk__in=[m.pk for m in ready]).update(furthest_step=1)
         per_community: dict[int, int] = {}
-        for member in ready:
-            member.furthest_step = 1
-            per_community[member.community_id] = per_community.get(member.community_id, 0) + 1
+        for _pk, community_id in ready:
+            per_community[community_id] = per_community.get(community_id, 0) + 1
         for community_id, added in per_community.items():
             lookup = {"community_id": community_id, "step": 1}
             if not StepCount.objects.filter(**lookup).update(members=F("members") + added):
                 StepCount.objects.get_or_create(**lookup, defaults={"members": 0})
                 StepCount.objects.filter(**lookup).update(members=F("members") + added)
+
+    def _audit(self, action: str, ids: list[int]) -> None:
+        """One audit event per member (DESIGN: every change to a member is recorded), written
+        with one executemany or COPY like the members themselves."""
+        if not ids:
+            return
+        at = connection.ops.adapt_datetimefield_value(timezone.now())
+        actor = self.options.actor
+        if actor is None or not getattr(actor, "is_authenticated", False):
+            actor_id, label = None, "system"
+        else:
+            actor_id, label = actor.pk, actor.get_username()
+        reason = self.reason[:500]
+        _insert_rows(
+            AuditEvent,
+            [
+                "at",
+                "actor_id",
+                "actor_label",
+                "action",
+                "object_type",
+                "object_id",
+                "reason",
+                "changes",
+            ],
+            [[at, actor_id, label, action, "registry.member", str(pk), reason, "{}"] for pk in ids],
+        )
+
+
+def _existing_digests(digests: list[str]) -> list[str]:
+    """The given NIK digests that already belong to a member (one parameter on PostgreSQL)."""
+    if not digests:
+        return []
+    table = connection.ops.quote_name(Member._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT nik_digest FROM {table} WHERE nik_digest = ANY(%s)", [digests])
+        else:
+            placeholders = ", ".join(["%s"] * len(digests))
+            cursor.execute(
+                f"SELECT nik_digest FROM {table} WHERE nik_digest IN ({placeholders})", digests
+            )
+        return [digest for (digest,) in cursor.fetchall()]
 
 
 def _insert_rows(model: type[models.Model], columns: list[str], rows: list[list]) -> None:
@@ -599,7 +667,11 @@ def _import_members(path: Path, report_path: Path, options: ImportOptions) -> Su
         for number, cells in rows:
             if is_blank(cells):
                 continue
-            if [rescue.cell_text(c).lower() for c in cells] == header_keys:
+            if (
+                len(cells) == len(header_keys)
+                and rescue.cell_text(cells[0]).lower() == header_keys[0]
+                and [rescue.cell_text(c).lower() for c in cells] == header_keys
+            ):
                 continue  # a repeated header row
             values = {name: cells[index] for index, name in mapping.items() if index < len(cells)}
             if _not_a_data_row(values):

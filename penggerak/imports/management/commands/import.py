@@ -16,7 +16,12 @@ from django.core.management.base import BaseCommand, CommandError
 from penggerak.accounts.models import User
 from penggerak.imports.communities import import_communities
 from penggerak.imports.headers import normalize_header
-from penggerak.imports.members import ImportOptions, import_members, stderr_progress
+from penggerak.imports.members import (
+    BATCH_SIZE,
+    ImportOptions,
+    import_members,
+    stderr_progress,
+)
 from penggerak.imports.readers import UnreadableFile
 from penggerak.registry.models import Community
 
@@ -51,6 +56,8 @@ class UnreadableExit(CommandError):
 
 class Command(BaseCommand):
     help = "Impor komunitas atau anggota dari CSV, XLSX atau ODS. / Import communities or members."
+    # The system checks import every URL module (2 s); a data command does not need them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="kind", required=True)
@@ -67,7 +74,7 @@ class Command(BaseCommand):
                 p.add_argument("--community", help="Slug of the community for every row")
                 p.add_argument("--overwrite", action="store_true")
                 p.add_argument("--consent-collected", action="store_true")
-                p.add_argument("--batch-size", type=int, default=2000)
+                p.add_argument("--batch-size", type=int, default=BATCH_SIZE)
 
     def _header_map(self, pairs: list[str], allowed: tuple[str, ...]) -> dict[str, str]:
         result = {}
