@@ -250,11 +250,12 @@ def history_drawing(data: ReportData) -> Drawing | None:
     first, last = data.history[0][0].toordinal(), data.history[-1][0].toordinal()
     x = _scaler(first, last, PAD, CHART_W - 2 * PAD)
     for index, color in ((1, BLUE), (2, GREY)):
-        top = max(row[index] for row in data.history) or 1
+        values = [row[1] if index == 1 else row[2] for row in data.history]
+        top = max(values) or 1
         y = _scaler(0, top, PAD, CHART_H - 2 * PAD)
         coordinates = []
-        for row in data.history:
-            coordinates += [x(row[0].toordinal()), y(row[index])]
+        for row, value in zip(data.history, values, strict=True):
+            coordinates += [x(row[0].toordinal()), y(value)]
         drawing.add(PolyLine(coordinates, strokeColor=color, strokeWidth=1.5))
     drawing.add(Line(PAD, PAD, CHART_W - PAD, PAD, strokeColor=GREY, strokeWidth=0.5))
     legend = _("Biru: anggota (maks. %(m)s); abu-abu: komunitas (maks. %(c)s)") % {
@@ -446,10 +447,10 @@ def partner_list_figures(partner_ids: list[int]) -> dict[int, dict]:
         _held_events(partner_ids)
         .order_by()
         .values("partner_id")
-        .annotate(events=Count("id"), attendances=Sum("attendee_count"))
+        .annotate(events=Count("id"), attended=Sum("attendee_count"))
     )
     return {
-        row["partner_id"]: {"events": row["events"], "attendances": row["attendances"] or 0}
+        row["partner_id"]: {"events": row["events"], "attendances": row["attended"] or 0}
         for row in rows
     }
 

@@ -222,7 +222,9 @@ def _umkm_weights(parent: Scope, children: list[Scope]) -> list[float]:
                 "pk", "regency_id"
             )
         )
-        region_of = {c.key: regencies[c.community_id] for c in children}
+        region_of = {
+            c.key: regencies[c.community_id] for c in children if c.community_id is not None
+        }
     codes = sorted(set(region_of.values()))
     figures = dict(
         UmkmPopulation.objects.filter(region_id__in=codes).values_list("region_id", "value")
@@ -277,9 +279,9 @@ def parse_report_month(raw: Any) -> dt.date:
         except ValueError:
             month = None
     if month is None:
-        message = _("Bulan tidak valid: tulis sebagai TTTT-BB, misalnya 2020-07.")
+        message = str(_("Bulan tidak valid: tulis sebagai TTTT-BB, misalnya 2020-07."))
     elif month < EARLIEST_REPORT_MONTH:
-        message = _("Bulan terlalu lama: laporan dimulai dari Januari 2000.")
+        message = str(_("Bulan terlalu lama: laporan dimulai dari Januari 2000."))
     elif month > as_of_date().replace(day=1):
         message = _("Bulan %(month)s belum tiba (tanggal acuan %(as_of)s).") % {
             "month": month.strftime("%Y-%m"),

@@ -271,13 +271,13 @@ def journey_grid(
         own = steps.get(member.pk, {})
         cells = []
         for info in step_defs.STEPS:
-            row = own.get(info.number)
+            step = own.get(info.number)
             cells.append(
                 {
                     "number": info.number,
                     "name": str(info.name),
-                    "status": row.status if row else MemberStep.Status.NOT_STARTED.value,
-                    "completed_at": row.completed_at if row else None,
+                    "status": step.status if step else MemberStep.Status.NOT_STARTED.value,
+                    "completed_at": step.completed_at if step else None,
                 }
             )
         rows.append({"member": member, "steps": cells})
