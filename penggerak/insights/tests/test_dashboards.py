@@ -319,3 +319,15 @@ def test_queries_do_not_grow_with_data(client, secretariat, data, django_assert_
     for url, before in counts.items():
         with django_assert_num_queries(before):
             client.get(url)
+
+
+def test_series_as_of_mid_month_leaves_out_later_days(community):
+    """Deltas after the as-of date are not in its value, even inside the same month."""
+    MemberFactory.create_batch(2, community=community, joined_on=dt.date(2020, 7, 1))
+    MemberFactory.create_batch(3, community=community, joined_on=dt.date(2020, 8, 10))
+    MemberFactory.create_batch(4, community=community, joined_on=dt.date(2020, 8, 20))
+    rollups.rebuild()
+    result = selectors.series(scope=parse_scope("nation"), as_of=dt.date(2020, 8, 15))
+    assert result["days"][-2:] == [dt.date(2020, 7, 31), dt.date(2020, 8, 15)]
+    assert result["values"]["members"][-2:] == [2, 5]
+    assert result["current"]["members"] == 5
