@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
 
 from penggerak.imports import xlsx
 from penggerak.imports.headers import MEMBER_HEADERS, build_lookup, normalize_header
@@ -89,15 +90,12 @@ def test_xlsx_rolls_over_at_excels_real_row_limit(tmp_path):
     assert xlsx.write_xlsx(path, ("n",), ([i] for i in range(1_048_576)), title="A") == 1_048_576
     with zipfile.ZipFile(path) as archive:
         first = archive.read("xl/worksheets/sheet1.xml")
-        assert first.endswith(
-            b'<row r="1048576"><c r="A1048576"><v>1048574</v></c></row></sheetData></worksheet>'
-        )
+        # The last row of the sheet's data (the worksheet's page setup follows it).
+        assert b'<row r="1048576"><c r="A1048576"><v>1048574</v></c></row></sheetData>' in first
         assert b'r="1048577"' not in first
         assert b'<sheet name="A 2" sheetId="2"' in archive.read("xl/workbook.xml")
         second = archive.read("xl/worksheets/sheet2.xml")
-        assert second.endswith(
-            b'<row r="2"><c r="A2"><v>1048575</v></c></row></sheetData></worksheet>'
-        )
+        assert b'<row r="2"><c r="A2"><v>1048575</v></c></row></sheetData>' in second
 
 
 def test_xlsx_sheet_rollover_at_an_exact_multiple_and_with_no_rows(tmp_path, monkeypatch):
@@ -151,6 +149,45 @@ def test_xlsx_cells_keep_their_types_and_text_stays_text(tmp_path):
     ]
     assert sheet["A2"].data_type == "s"  # shown, never evaluated
     assert sheet["K2"].number_format == "yyyy-mm-dd"
+
+
+def test_xlsx_sheet_names_are_ones_excel_accepts(tmp_path, monkeypatch):
+    monkeypatch.setattr(xlsx, "SHEET_ROWS", 1)
+    path = tmp_path / "x.xlsx"
+    title = "'Anggota [Jakarta]: a/b\\c?*" + "x" * 40
+    assert xlsx.write_xlsx(path, ("a",), ([i] for i in range(2)), title=title) == 2
+    names = load_workbook(path).sheetnames
+    assert names == ["Anggota Jakarta abcxxxxxxxxxxxx", "Anggota Jakarta abcxxxxxxxxxx 2"]
+    assert all(len(name) <= 31 for name in names)
+    assert xlsx.sheet_name("[]:*?/\\") == "Data"
+    assert xlsx.sheet_name("Laporan'", 12) == "Laporan 12"
+
+
+def test_xlsx_keeps_escape_lookalikes_and_drops_time_zones(tmp_path):
+    path = tmp_path / "x.xlsx"
+    moment = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    xlsx.write_xlsx(path, ("a", "b", "c"), [["_x0041_", moment, Decimal("NaN")]])
+    assert [c.value for c in load_workbook(path).active[2]][1:] == [
+        dt.datetime(2024, 5, 6, 7, 8, 9),  # the wall-clock time, as before
+        "NaN",
+    ]
+    # Typed text, not Excel's escape for "A": written as "_x005F_x0041_", which Excel and
+    # calamine read back as typed (openpyxl does not undo the escape).
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    assert sheet.to_python()[1][0] == "_x0041_"
+
+
+def test_xlsx_leaves_no_file_and_no_scratch_after_an_error(tmp_path):
+    def rows():
+        yield [1]
+        raise OSError("disk full")
+
+    path = tmp_path / "x.xlsx"
+    with pytest.raises(OSError, match="disk full"):
+        xlsx.write_xlsx(path, ("a",), rows())
+    assert list(tmp_path.iterdir()) == []
+    xlsx.write_xlsx(path, ("a",), [[1]])
+    assert [p.name for p in tmp_path.iterdir()] == ["x.xlsx"]  # scratch files removed
 
 
 def test_member_list_has_export_buttons_with_filters(client, coordinator, community):
