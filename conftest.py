@@ -47,6 +47,16 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _indonesian_after_each_test():
+    """A page asked in English leaves English active in the thread (the locale middleware
+    activates it and nothing resets it); later tests on the same worker expect Indonesian."""
+    from django.utils import translation
+
+    yield
+    translation.activate("id")
+
+
+@pytest.fixture(autouse=True)
 def _regions_survive_flush(request):
     """Put the Kemendagri regions back around a transactional test.
 

@@ -34,6 +34,7 @@ COURSES = (
 PLACES = ("Balai Warga", "Aula Kelurahan", "Gedung Serbaguna", "Sekretariat Komunitas")
 TRAINERS = ("Bu Rina", "Pak Budi", "Bu Sari", "Pak Anton", "Bu Dewi", "Pak Hendra")
 CERTIFICATE_DAYS = 60
+PARTNER_SHARE = 0.25  # of the older held trainings, run as a partner's programme
 
 
 def _next_id(model) -> int:
@@ -49,7 +50,26 @@ def populate(context) -> dict[str, int]:
     """Write the training demo data; returns counts for the demo summary."""
     spec, rng = context.spec, random.Random(f"{context.seed}/training")
     adapt = _adapt()
-    partners = list(Partner.objects.order_by("id").values_list("id", flat=True)[:2])
+    all_partners = list(Partner.objects.order_by("id").values_list("id", flat=True))
+    partners = all_partners[:2]
+    # About a quarter of the held trainings are a partner's programme (the partner impact
+    # pages count them). Its own generator, so the other demo choices stay as they were.
+    partner_rng = random.Random(f"{context.seed}/training/partners")
+    recent_count = 0
+
+    def partner_of_event(recent: bool) -> int | None:
+        # Partner programmes grew lately: every other training of the certificate window is
+        # one (so their trainees' certificates show too), a quarter of the older ones.
+        nonlocal recent_count
+        if not all_partners:
+            return None
+        if recent:
+            recent_count += 1
+            chosen = recent_count % 2 == 1
+        else:
+            chosen = partner_rng.random() < PARTNER_SHARE
+        return partner_rng.choice(all_partners) if chosen else None
+
     courses = []
     for index, (title, modules) in enumerate(COURSES):
         partner_id = partners[index - 3] if index >= 3 and len(partners) > index - 3 else None
@@ -93,6 +113,7 @@ def populate(context) -> dict[str, int]:
         "seats_taken",
         "attendee_count",
         "created_at",
+        "partner",
     )
     attendance_fields = ("event", "member", "checked_in_at", "method", "walk_in")
     event_rows, attendance_rows, certificate_rows = [], [], []
@@ -122,6 +143,7 @@ def populate(context) -> dict[str, int]:
                 count,
                 count,
                 adapt(starts - dt.timedelta(days=7)),
+                partner_of_event(first >= certify_after),
             )
         )
         for member_id, at in rows:
@@ -186,6 +208,7 @@ def populate(context) -> dict[str, int]:
                 len(registered),
                 0,
                 adapt(now),
+                course.partner_id,
             )
         )
         registration_rows.extend(

@@ -9,6 +9,7 @@ monthly series reads at most one row per day of the window asked for.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
@@ -256,6 +257,23 @@ def first_day(scope: str, metric: str) -> dt.date | None:
         .values_list("day", flat=True)
         .first()
     )
+
+
+def first_month_end(scope: str, metric: str) -> tuple[dt.date, int] | None:
+    """(end of the first month the metric changed in the scope, its value then); None:
+    never changed. One read on the (scope, metric, day) index: a month has at most 31 days,
+    so the first 31 changed days hold every change of the first month."""
+    first = list(
+        RollupDelta.objects.filter(scope=scope, metric=metric)
+        .exclude(value=0)
+        .order_by("day")
+        .values_list("day", "value")[:31]
+    )
+    if not first:
+        return None
+    start = first[0][0]
+    end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    return end, sum(value for day, value in first if day <= end)
 
 
 def month_end_values(scope: str, metric: str, days: list[dt.date]) -> list[tuple[dt.date, int]]:

@@ -80,6 +80,19 @@ def target_progress(*, target: Target, scope: Scope, as_of: dt.date) -> dict:
     }
 
 
+def target_pace_since_start(*, scope: Scope, metric: str, as_of: dt.date, current: int) -> dict:
+    """The average pace since the movement began, for the pages and CSV (not the API):
+    {"pace_since": the first month-end with a value, "pace_since_start": value gained from
+    it to ``as_of`` per month}; both None without history or before that month has ended.
+    Read from the rollups in one indexed query (no member counting)."""
+    first = rollups.first_month_end(scope.rollup_key, metric)
+    if first is None or first[0] >= as_of:
+        return {"pace_since": None, "pace_since_start": None}
+    day, value = first
+    months = forecast.months_between(day, as_of)
+    return {"pace_since": day, "pace_since_start": round((current - value) / months, 1)}
+
+
 def targets_with_progress(*, actor: Any, scope: str | None = "nation") -> list[dict]:
     """Targets set for a scope with progress and forecast as of the platform's date.
 

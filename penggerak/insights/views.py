@@ -99,6 +99,11 @@ def _context(request: HttpRequest, found: Scope) -> dict[str, Any]:
     for item in items:
         item["chart"] = charts.target_chart(item, as_of)
         item["label"] = selectors.metric_label(item["metric"])
+        item.update(
+            selectors.target_pace_since_start(
+                scope=found, metric=item["metric"], as_of=as_of, current=item["current"]
+            )
+        )
         item["bar"] = min(100.0, item["progress"])
     context: dict[str, Any] = {
         "scope": found,
@@ -177,13 +182,16 @@ def _number(value: Any) -> Any:
 
 def _targets_table(context: dict) -> Iterator[list]:
     yield [_("metrik"), _("nama"), _("target"), _("tenggat"), _("nilai sekarang"),
-           _("kemajuan %"), _("laju sekarang per bulan"), _("laju dibutuhkan per bulan"),
+           _("kemajuan %"), _("laju sekarang per bulan"), _("rata-rata per bulan sejak awal"),
+           _("awal (akhir bulan pertama)"), _("laju dibutuhkan per bulan"),
            _("prakiraan pada tenggat"), _("prakiraan rendah"), _("prakiraan tinggi"),
            _("perkiraan tercapai"), _("status")]  # fmt: skip
     for item in context["items"]:
         yield [
             item["metric"], item["label"], item["target"], item["deadline"].isoformat(),
             item["current"], item["progress"], _number(item["current_per_month"]),
+            _number(item["pace_since_start"]),
+            item["pace_since"].isoformat() if item["pace_since"] else "",
             _number(item["required_per_month"]), _number(item["forecast_at_deadline"]),
             _number(item["forecast_low"]), _number(item["forecast_high"]),
             item["eta"].isoformat() if item["eta"] else "", item["status"] or "",

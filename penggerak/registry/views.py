@@ -441,6 +441,7 @@ def member_reveal_nik(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             "registry/partials/nik_block.html",
             {"member": member, "revealed_nik": revealed, "reveal_form": form, "may_manage": True},
+            status=422 if form.errors else 200,
         )
         response["Cache-Control"] = "no-store, private"
         return response

@@ -331,3 +331,51 @@ def test_series_as_of_mid_month_leaves_out_later_days(community):
     assert result["days"][-2:] == [dt.date(2020, 7, 31), dt.date(2020, 8, 15)]
     assert result["values"]["members"][-2:] == [2, 5]
     assert result["current"]["members"] == 5
+
+
+# --- Average pace since the first month-end ---------------------------------------------------
+
+
+def test_pace_since_start_from_the_first_month_end(data):
+    # Nation: the quiet member of 2019-01-01 is the first; 30 members on 2020-08-31.
+    nation = selectors.target_pace_since_start(
+        scope=parse_scope("nation"), metric="members", as_of=AS_OF, current=30
+    )
+    assert nation["pace_since"] == dt.date(2019, 1, 31)
+    # 29 gained over 578 days = 18.99 months (365.25 / 12 days each).
+    assert nation["pace_since_start"] == round(29 / (578 / (365.25 / 12)), 1) == 1.5
+    # Bandung Juara: 3 members by 2020-01-31, 24 on 2020-08-31: 21 over 213 days.
+    juara = selectors.target_pace_since_start(
+        scope=parse_scope("community:bandung-juara"), metric="members", as_of=AS_OF, current=24
+    )
+    assert juara == {"pace_since": dt.date(2020, 1, 31), "pace_since_start": 3.0}
+
+
+def test_pace_since_start_needs_an_ended_first_month(data):
+    surabaya = parse_scope("community:surabaya-maju")  # first members on 2020-07-15
+    assert selectors.target_pace_since_start(
+        scope=surabaya, metric="members", as_of=dt.date(2020, 7, 31), current=5
+    ) == {"pace_since": None, "pace_since_start": None}
+    assert selectors.target_pace_since_start(
+        scope=surabaya, metric="members", as_of=dt.date(2020, 8, 31), current=5
+    ) == {"pace_since": dt.date(2020, 7, 31), "pace_since_start": 0.0}
+    nobody = selectors.target_pace_since_start(
+        scope=parse_scope("regency:35.78"), metric="jobs", as_of=AS_OF, current=0
+    )
+    assert nobody == {"pace_since": None, "pace_since_start": None}
+
+
+def test_pace_since_start_on_the_page_and_in_the_targets_csv(client, secretariat, data):
+    client.force_login(secretariat)
+    html = client.get("/dasbor/").content.decode()
+    assert re.search(r"Rata-rata per bulan sejak Januari 2019</dt><dd>2</dd>", html)
+    targets = rows_of(client.get("/dasbor/csv/target/"))
+    assert targets[0][6:9] == [
+        "laju sekarang per bulan",
+        "rata-rata per bulan sejak awal",
+        "awal (akhir bulan pertama)",
+    ]
+    assert targets[1][7:9] == ["1.5", "2019-01-31"]
+    assert targets[1][-1] == "off_track"
+    client.cookies["django_language"] = "en"
+    assert "Average per month since January 2019" in client.get("/dasbor/").content.decode()

@@ -856,3 +856,19 @@ def test_roles_unknown_to_pages_still_get_a_home(client, db):
     user = User.objects.create_user(username="tanpa-data", password="x", role=Role.MEMBER)
     client.force_login(user)
     assert "Akun Anda belum terhubung" in text(client.get(reverse("home")))
+
+
+def test_reveal_nik_htmx_without_reason_answers_422_with_the_block(client, coordinator, member):
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("registry:member_reveal_nik", args=[member.pk]),
+        {"reason": ""},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 422
+    html = text(response)
+    assert html.startswith('<div id="nik-block"')
+    assert field_errors(html, "reason") == ["Alasan wajib diisi."]
+    assert AuditEvent.objects.filter(action="view_nik").count() == 0

@@ -80,6 +80,16 @@ def test_okoce_2020_national_dashboard_and_province(transactional_db, phone_page
         f"Prakiraan pada tenggat{_id(item['forecast_at_deadline'])} "
         f"({_id(item['forecast_low'])} \u2013 {_id(item['forecast_high'])})"
     )
+    # Issue 5: "... against a pace of about 11,500 a month so far": the average since the
+    # first month-end with members (the demo gives 11,816.8 a month since December 2017).
+    pace = selectors.target_pace_since_start(
+        scope=parse_scope("nation"), metric="members", as_of=AS_OF, current=item["current"]
+    )
+    assert 11_400 < pace["pace_since_start"] < 11_900
+    expect(facts).to_contain_text(
+        re.compile(rf"Rata-rata per bulan sejak \w+ {pace['pace_since'].year}"
+                   rf"{re.escape(_id(pace['pace_since_start']))}")
+    )  # fmt: skip
     expect(members.get_by_role("img", name=re.compile("Grafik Anggota"))).to_be_visible()
     expect(page.get_by_text(re.compile("Prakiraan: garis lurus"))).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("Peta petak 38 provinsi"))).to_be_visible()
