@@ -12,7 +12,25 @@ from django.utils.translation import gettext_lazy as _
 RETENTION = dt.timedelta(days=30)
 
 
-class ImportRun(models.Model):
+class RunProgress:
+    """``percent`` and ``finished`` of a background run (import or export): both keep a
+    ``Status`` with DONE/FAILED/EXPIRED and ``rows_done``/``rows_total`` counters."""
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:  # type: ignore[attr-defined]
+            return 100
+        if not self.rows_total:  # type: ignore[attr-defined]
+            return 0
+        return min(99, int(100 * self.rows_done / self.rows_total))  # type: ignore[attr-defined]
+
+    @property
+    def finished(self) -> bool:
+        status = self.Status  # type: ignore[attr-defined]
+        return self.status in (status.DONE, status.FAILED, status.EXPIRED)  # type: ignore[attr-defined]
+
+
+class ImportRun(RunProgress, models.Model):
     """One upload. Files live under the private storage root (never public media) and are
     deleted, with the reports, when the run expires 30 days after it was created."""
 
@@ -72,20 +90,8 @@ class ImportRun(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.original_name} ({self.get_status_display()})"
 
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(99, int(100 * self.rows_done / self.rows_total))
 
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
-
-
-class ExportRun(models.Model):
+class ExportRun(RunProgress, models.Model):
     """One member-list export written by the task worker into private storage: who asked,
     with which filters, masked or not (and why), its progress and its file; the file is
     deleted when the run expires 30 days after it was created, as import reports are."""
@@ -135,15 +141,3 @@ class ExportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_fmt_display()} #{self.pk} ({self.get_status_display()})"
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(99, int(100 * self.rows_done / self.rows_total))
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
