@@ -71,6 +71,11 @@ MEMBER_HEADERS: dict[str, tuple[str, ...]] = {
     "joined_on": (
         "tanggal bergabung",
         "tgl bergabung",
+        "bergabung",
+        "tanggal gabung",
+        "tgl gabung",
+        "tanggal masuk",
+        "tgl masuk",
         "tanggal daftar",
         "tgl daftar",
         "joined",

@@ -14,8 +14,10 @@ import datetime as dt
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -23,43 +25,42 @@ from django.db import IntegrityError, OperationalError, connection, models, tran
 from django.db.models import F
 from django.utils import timezone, translation
 
-from penggerak.core.identity import (
-    phone_e164_fast,
-    validate_email,
-    validate_nik,
-    validate_phone,
-)
 from penggerak.core.models import AuditEvent
-from penggerak.core.protection import nik_digest, nik_encrypt_many, nik_mask
-from penggerak.core.regiondata import match_region
 from penggerak.core.text import search_text
 from penggerak.imports import cells as rescue
-from penggerak.imports.digests import DigestSet, nik_key
-from penggerak.imports.headers import MEMBER_HEADERS, build_lookup, is_blank, map_headers
+from penggerak.imports.digests import DigestSet
+from penggerak.imports.headers import MEMBER_HEADERS, build_lookup, map_headers
+from penggerak.imports.member_checks import (
+    CHUNK_ROWS,
+    LABELS,
+    CheckConfig,
+    CommunityInfo,
+    MemberRowLayout,
+    checked_chunks,
+    chunked,
+    default_workers,
+)
 from penggerak.imports.readers import UnreadableFile, read_rows
 from penggerak.imports.report import Problem, ReportWriter, message
-from penggerak.insights.rollups import rollups_refresh_communities
+from penggerak.insights.rollups import rollups_add_members, rollups_add_steps_done
 from penggerak.registry.models import Community, Member, MemberStep, StepCount
 from penggerak.registry.services import CONSENT_PURPOSE, CONSENT_TEXT_VERSION
 
-BATCH_SIZE = 5000
+# Rows per transaction: each commit rewrites the index pages it touched, so fewer, larger
+# batches write far less (benchmarks/bench_import.py); a crash redoes at most one batch.
+BATCH_SIZE = 20_000
 HEADER_SEARCH_ROWS = 30
 # Test hook only: crash (os._exit) after this many committed batches, to prove re-runs.
 CRASH_AFTER_ENV = "PENGGERAK_IMPORT_TEST_CRASH_AFTER_BATCHES"
-_MISMATCH = frozenset({"nik_birth_date_mismatch", "nik_sex_mismatch"})
+_STAGE = "penggerak_import_members"
+_EMPTY_OBJECT = "'{}'"
+_EMPTY_LIST = "'[]'"
+# Which of Candidate.raw holds the value as written, for the columns that rescue changes.
+_RAW_INDEX = {"phone": itemgetter(0), "email": itemgetter(1), "village": itemgetter(2)}
 _FILLABLE = ("full_name", "phone", "email", "village_id", "address")
-_LABELS = {
-    "full_name": "Nama",
-    "nik": "NIK",
-    "phone": "No HP",
-    "email": "Email",
-    "birth_date": "Tanggal lahir",
-    "sex": "Jenis kelamin",
-    "village": "Desa/Kelurahan",
-    "address": "Alamat",
-    "joined_on": "Tanggal bergabung",
-    "community": "Komunitas",
-}
+# Files from this size on are checked in worker processes (below, forking costs more than it
+# saves); ``ImportOptions.workers`` overrides.
+PARALLEL_FROM_BYTES = 1 << 20
 
 
 @dataclass
@@ -74,6 +75,9 @@ class ImportOptions:
     progress: Callable[[str], None] | None = None
     # Called after each committed batch with the running totals (the upload page's progress).
     on_batch: Callable[[Summary], None] | None = None
+    # Processes checking rows beside the database writes: None = one per core for files of
+    # PARALLEL_FROM_BYTES and more, 0 = check in this process.
+    workers: int | None = None
 
 
 @dataclass
@@ -104,14 +108,15 @@ class NoHeaderRow(UnreadableFile):
 
 @dataclass(slots=True)
 class Candidate:
-    """A row that passed the per-row rules; the batch decides against the database."""
+    """A checked row not refused so far; its batch decides it against the database."""
 
     row: int
     digest: str
-    nik: str
-    community: Community
-    values: dict
-    raw: dict
+    nik_value: str  # as the uploader wrote it, for the report
+    community_id: int
+    step_one_done: bool
+    member_row: list  # the row inserted when the member is new (``MemberRowLayout``)
+    raw: tuple[str, str, str]  # phone, email and village as written, for the report
     warnings: list[Problem]
 
 
@@ -136,144 +141,6 @@ def _locate_header(
     )
 
 
-# --- per row ------------------------------------------------------------------------------
-
-
-class RowChecker:
-    """Applies the rescue and refusal rules to one row (no database access)."""
-
-    def __init__(self, options: ImportOptions, communities: dict[str, Community | None]):
-        self.options = options
-        self.communities = communities
-        self.seen = DigestSet()
-
-    def _community(self, raw: object) -> Community | str | None:
-        if self.options.community is not None:
-            return self.options.community
-        text = rescue.cell_text(raw)
-        if not text:
-            return "community_missing"
-        if text not in self.communities:
-            self.communities[text] = (
-                Community.objects.filter(slug=text).first()
-                or Community.objects.filter(name__iexact=text).first()
-            )
-        return self.communities[text] or "community_unknown"
-
-    def check(self, number: int, cells: dict[str, object]) -> tuple[Candidate | None, list]:
-        problems: list[Problem] = []
-
-        def add(column: str, severity: str, code: str, text: str) -> None:
-            value = rescue.cell_text(cells.get(column))
-            problems.append(
-                Problem(number, _LABELS.get(column, column), value, severity, code, text)
-            )
-
-        def refuse(column: str, code: str, text: str | None = None) -> tuple[None, list]:
-            add(column, "error", code, text or message(code))
-            return None, problems
-
-        nik_text, nik_problem = rescue.parse_nik(cells.get("nik"))
-        if nik_problem:
-            return refuse("nik", nik_problem)
-        assert nik_text is not None
-        full_name = " ".join(rescue.cell_text(cells.get("full_name")).split())
-
-        birth_date, date_problem = rescue.parse_date(cells.get("birth_date"))
-        if date_problem:
-            add("birth_date", "warning", date_problem, message(date_problem))
-        sex, sex_problem = rescue.parse_sex(cells.get("sex"))
-        if sex_problem:
-            add("sex", "warning", sex_problem, message(sex_problem))
-
-        result = validate_nik(nik_text, birth_date=birth_date, sex=sex)
-        structural = [issue for issue in result.errors if issue.code not in _MISMATCH]
-        if structural:
-            return refuse("nik", structural[0].code, structural[0].message)
-        digest = nik_digest(nik_text)
-        key = nik_key(digest)
-        if key in self.seen:
-            return refuse("nik", "nik_duplicate_in_file")
-        self.seen.add(key)
-        if not full_name:
-            return refuse("full_name", "name_missing")
-        for issue in result.errors:  # birth date or sex disagrees with the NIK
-            column = "birth_date" if issue.code == "nik_birth_date_mismatch" else "sex"
-            return refuse(column, issue.code, issue.message)
-        for issue in result.warnings:
-            add("nik", "warning", issue.code, issue.message)
-
-        community = self._community(cells.get("community"))
-        if isinstance(community, str):
-            return refuse("community", community, message(community, value=cells.get("community")))
-        if community.status == Community.Status.INACTIVE:
-            return refuse("community", "community_inactive")
-
-        values: dict[str, Any] = {
-            "full_name": full_name,
-            "birth_date": birth_date or dt.date.fromisoformat(result.details["birth_date"]),
-            "sex": sex or result.details["sex"],
-            "phone": "",
-            "email": "",
-            "village_id": None,
-            "address": rescue.cell_text(cells.get("address"))[:300],
-            "joined_on": None,
-        }
-        phone_raw = cells.get("phone")
-        if phone_raw is not None and rescue.cell_text(phone_raw):
-            phone_text = rescue.parse_phone_text(phone_raw)
-            fast = phone_e164_fast(phone_text)
-            if fast is not None:
-                values["phone"] = fast
-            elif (phone := validate_phone(phone_text)).valid:
-                values["phone"] = phone.normalized
-            else:
-                text = message("phone_invalid_kept_empty", message=phone.errors[0].message)
-                add("phone", "warning", phone.errors[0].code, text)
-        email_raw = rescue.cell_text(cells.get("email"))
-        if email_raw:
-            email = validate_email(email_raw)
-            if email.valid:
-                values["email"] = email.normalized[:254]
-            else:
-                text = message("email_invalid_kept_empty", message=email.errors[0].message)
-                add("email", "warning", email.errors[0].code, text)
-        village_raw = rescue.cell_text(cells.get("village"))
-        if village_raw:
-            values["village_id"] = self._village(village_raw, cells, community, add)
-        joined_on, joined_problem = rescue.parse_date(cells.get("joined_on"))
-        if joined_problem:
-            add("joined_on", "warning", joined_problem, message(joined_problem))
-        values["joined_on"] = joined_on
-        raw = {name: rescue.cell_text(cells.get(name)) for name in ("phone", "email", "village")}
-        raw["full_name"] = full_name
-        raw["address"] = values["address"]
-        warnings = problems
-        return Candidate(number, digest, nik_text, community, values, raw, warnings), []
-
-    def _village(self, text: str, cells: dict, community: Community, add: Callable) -> str | None:
-        within = community.regency_id
-        district = rescue.cell_text(cells.get("district"))
-        if district:
-            found = match_region(district, level=3, within=within)
-            if found.status == "found" and found.region:
-                within = found.region.code
-        match = match_region(text, level=4, within=within)
-        if match.status == "found" and match.region:
-            return match.region.code
-        if match.status == "ambiguous":
-            names = ", ".join(f"{c.name} ({c.code})" for c in match.candidates[:5])
-            add(
-                "village",
-                "warning",
-                "village_ambiguous",
-                message("village_ambiguous", candidates=names),
-            )
-        else:
-            add("village", "warning", "village_not_found", message("village_not_found"))
-        return None
-
-
 # --- batch write --------------------------------------------------------------------------
 
 
@@ -284,11 +151,8 @@ class BatchWriter:
         self.options = options
         self.reason = reason
         self.now = timezone.now()
-        self.today = timezone.localdate()
-        fields = [f for f in Member._meta.concrete_fields if not f.primary_key and not f.generated]
-        self.fields = fields
-        self.columns = [f.column for f in fields]
-        self.defaults = {f.attname: f.get_db_prep_save(f.get_default(), connection) for f in fields}
+        self.layout = _member_row_layout(options, self.now)
+        self.regencies: dict[int, str] = {}  # community id -> regency code (set by the caller)
 
     def write(self, batch: list[Candidate]) -> tuple[Counts, list[Problem]]:
         for attempt in range(10):
@@ -335,12 +199,12 @@ class BatchWriter:
             member = existing.get(candidate.digest)
             if member is None:
                 new.append(candidate)
-            elif member.community_id != candidate.community.pk:
+            elif member.community_id != candidate.community_id:
                 problems.append(
                     Problem(
                         candidate.row,
-                        "NIK",
-                        candidate.nik,
+                        LABELS["nik"],
+                        candidate.nik_value,
                         "error",
                         "nik_other_community",
                         message("nik_other_community"),
@@ -351,8 +215,8 @@ class BatchWriter:
                 changed.append(member)
             else:
                 counts.unchanged += 1
-        created = self._insert(new)
-        counts.created = len(created)
+        self._insert(new)
+        counts.created = len(new)
         if changed:
             Member.objects.bulk_update(
                 changed,
@@ -371,22 +235,48 @@ class BatchWriter:
                 ],
             )
             counts.updated = len(changed)
-        ready = [(pk, community_id) for pk, community_id, done in created if done]
-        self._complete_step_one(ready, [m for m in changed if m.furthest_step == 0])
-        per_community: dict[int, int] = {}
-        for _pk, community_id, _done in created:
-            per_community[community_id] = per_community.get(community_id, 0) + 1
-        for community_id, added in per_community.items():
-            Community.objects.filter(pk=community_id).update(member_count=F("member_count") + added)
-        self._audit(AuditEvent.Action.CREATE, [pk for pk, _cid, _done in created])
-        self._audit(AuditEvent.Action.UPDATE, [m.pk for m in changed])
+        added = Counter(candidate.community_id for candidate in new)
+        for community_id, count in added.items():
+            Community.objects.filter(pk=community_id).update(member_count=F("member_count") + count)
+        stepped = Counter(candidate.community_id for candidate in new if candidate.step_one_done)
+        stepped.update(self._complete_step_one([m for m in changed if m.furthest_step == 0]))
+        for community_id, count in stepped.items():
+            lookup = {"community_id": community_id, "step": 1}
+            if not StepCount.objects.filter(**lookup).update(members=F("members") + count):
+                StepCount.objects.get_or_create(**lookup, defaults={"members": 0})
+                StepCount.objects.filter(**lookup).update(members=F("members") + count)
+        self._audit_updates([m.pk for m in changed])
+        self._count_in_rollups(new, stepped)
         return counts, problems
+
+    def _count_in_rollups(self, new: list[Candidate], stepped: Counter) -> None:
+        """The dashboards' daily figures, in the batch's own transaction: a crash or a rerun
+        never leaves them out of step with the members."""
+        positions = self.layout.positions
+        sex_at, joined_at = positions["sex"], positions["joined_on"]
+        added: Counter = Counter()
+        for candidate in new:
+            joined_on = candidate.member_row[joined_at]
+            if isinstance(joined_on, str):
+                joined_on = dt.date.fromisoformat(joined_on)
+            regency = self.regencies[candidate.community_id]
+            added[candidate.community_id, regency, joined_on, candidate.member_row[sex_at]] += 1
+        rollups_add_members(added)
+        today = timezone.localdate(self.now)
+        rollups_add_steps_done(
+            1,
+            Counter(
+                {(pk, self.regencies[pk], today): count for pk, count in stepped.items() if count}
+            ),
+        )
 
     def _merge(self, member: Member, candidate: Candidate, problems: list[Problem]) -> bool:
         """Fill blanks; keep (and warn about) different values unless overwriting."""
         filled = False
+        row = candidate.member_row
+        positions = self.layout.positions
         for name in _FILLABLE:
-            new = candidate.values[name]
+            new = row[positions[name]]
             if new in (None, ""):
                 continue
             current = getattr(member, name)
@@ -398,8 +288,8 @@ class BatchWriter:
                 problems.append(
                     Problem(
                         candidate.row,
-                        _LABELS[column],
-                        candidate.raw.get(column, str(new)),
+                        LABELS[column],
+                        _RAW_INDEX[column](candidate.raw) if column in _RAW_INDEX else str(new),
                         "warning",
                         "value_kept",
                         message("value_kept", current=current),
@@ -416,144 +306,119 @@ class BatchWriter:
             member.updated_at = self.now
         return filled
 
-    def _insert(self, new: list[Candidate]) -> list[tuple[int, int, bool]]:
-        """Insert new members; (id, community id, step 1 done) for each.
+    def _insert(self, new: list[Candidate]) -> None:
+        """Insert new members with their audit events and, where step 1 is done at once
+        (consent given and a phone: the registry rule), their step 1 record.
 
-        Step 1 is done at once when consent is given and there is a phone (registry rule), so
-        the member is inserted with ``furthest_step=1`` rather than updated afterwards.
+        The worker built each member's row; the audit events and step records are made by the
+        database from the inserted rows (set-based, no ids travel back to Python).
         """
         if not new:
-            return []
-        ops = connection.ops
-        now_db = ops.adapt_datetimefield_value(self.now)
-        today_db = ops.adapt_datefield_value(self.today)
-        consent = self.options.consent
-        consent_values = (
-            (now_db, CONSENT_PURPOSE, CONSENT_TEXT_VERSION) if consent else (None, "", "")
-        )
-        active = Member.Status.ACTIVE
-        tokens = nik_encrypt_many([candidate.nik for candidate in new])
-        rows = []
-        done = []
-        base = dict(self.defaults)
-        base.update(
-            status=active,
-            consent_given_at=consent_values[0],
-            consent_purpose=consent_values[1],
-            consent_text_version=consent_values[2],
-            created_at=now_db,
-            updated_at=now_db,
-        )
-        attnames = [f.attname for f in self.fields]
-        for candidate, token in zip(new, tokens, strict=True):
-            values = candidate.values
-            phone = values["phone"]
-            ready = consent and bool(phone)
-            done.append(ready)
-            record = base.copy()
-            record.update(
-                full_name=values["full_name"],
-                search_name=search_text(values["full_name"]),
-                nik_digest=candidate.digest,
-                nik_ciphertext=token,
-                nik_masked=nik_mask(candidate.nik),
-                birth_date=ops.adapt_datefield_value(values["birth_date"]),
-                sex=values["sex"],
-                phone=phone,
-                email=values["email"],
-                village_id=values["village_id"],
-                region_id=values["village_id"] or candidate.community.regency_id,
-                address=values["address"],
-                community_id=candidate.community.pk,
-                joined_on=(
-                    ops.adapt_datefield_value(values["joined_on"])
-                    if values["joined_on"]
-                    else today_db
-                ),
-                furthest_step=1 if ready else 0,
-            )
-            rows.append([record[name] for name in attnames])
+            return
+        rows = [candidate.member_row for candidate in new]
+        if connection.vendor == "postgresql":
+            self._insert_postgres(rows)
+        else:
+            self._insert_sqlite(rows)
+
+    def _insert_sqlite(self, rows: list[list]) -> None:
         table = connection.ops.quote_name(Member._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT MAX(id) FROM {table}")
+            # The transaction holds SQLite's write lock from BEGIN IMMEDIATE: every id above
+            # this one is a member this batch inserts.
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
             (before,) = cursor.fetchone()
-            _insert_rows(Member, self.columns, rows)
-            # Ids come from a sequence: this batch's rows all have ids above every id that was
-            # visible before it (a concurrent import's rows may be there too: keyed by digest).
-            cursor.execute(f"SELECT nik_digest, id FROM {table} WHERE id > %s", [before or 0])
-            ids = dict(cursor.fetchall())
-        return [
-            (ids[candidate.digest], candidate.community.pk, ready)
-            for candidate, ready in zip(new, done, strict=True)
-        ]
+            _insert_rows(Member, self.layout.columns, rows)
+            source = f"{table} WHERE id > %s"
+            cursor.execute(*self._audit_from(source, [before]))
+            cursor.execute(*self._step_one_from(f"{source} AND furthest_step = 1", [before]))
 
-    def _complete_step_one(self, created: list[tuple[int, int]], changed: list[Member]) -> None:
-        """Record step 1 for new members inserted with it done, and for existing members
-        whose consent and phone this import completed."""
-        changed = [m for m in changed if m.consent_given_at and m.phone and m.furthest_step == 0]
-        if changed:
-            already = set(
-                MemberStep.objects.filter(member__in=[m.pk for m in changed], step=1).values_list(
-                    "member_id", flat=True
-                )
+    def _insert_postgres(self, rows: list[list]) -> None:
+        # COPY into a bare temporary table, then one statement inserts the members and, from
+        # the ids it returns, their audit events and step records: exact even while another
+        # import inserts into the same table.
+        ops = connection.ops
+        table = ops.quote_name(Member._meta.db_table)
+        names = ", ".join(ops.quote_name(c) for c in self.layout.columns)
+        with connection.cursor() as cursor, connection.wrap_database_errors:
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{_STAGE}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {_STAGE} ON COMMIT DROP AS "
+                f"SELECT {names} FROM {table} WITH NO DATA"
             )
-            changed = [m for m in changed if m.pk not in already]
-            Member.objects.filter(pk__in=[m.pk for m in changed]).update(furthest_step=1)
-        ready = created + [(m.pk, m.community_id) for m in changed]
-        if not ready:
-            return
-        now_db = connection.ops.adapt_datetimefield_value(self.now)
-        _insert_rows(
-            MemberStep,
-            [
-                "member_id",
-                "step",
-                "status",
-                "started_at",
-                "completed_at",
-                "completed_by_id",
-                "source",
-                "evidence",
-                "evidence_keys",
-                "note",
-            ],
-            [
-                [
-                    pk,
-                    1,
-                    MemberStep.Status.DONE,
-                    now_db,
-                    now_db,
-                    None,
-                    MemberStep.Source.RULE,
-                    f'{{"kind": "registration", "id": "{pk}", "label": "Data lengkap"}}',
-                    "[]",
-                    "",
-                ]
-                for pk, _community_id in ready
-            ],
-        )
-        per_community: dict[int, int] = {}
-        for _pk, community_id in ready:
-            per_community[community_id] = per_community.get(community_id, 0) + 1
-        for community_id, added in per_community.items():
-            lookup = {"community_id": community_id, "step": 1}
-            if not StepCount.objects.filter(**lookup).update(members=F("members") + added):
-                StepCount.objects.get_or_create(**lookup, defaults={"members": 0})
-                StepCount.objects.filter(**lookup).update(members=F("members") + added)
+            with cursor.cursor.copy(f"COPY {_STAGE} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            audit_sql, audit_params = self._audit_from("new", [])
+            step_sql, step_params = self._step_one_from("new WHERE furthest_step = 1", [])
+            cursor.execute(
+                f"WITH new AS (INSERT INTO {table} ({names}) SELECT {names} FROM {_STAGE} "
+                f"RETURNING id, furthest_step), "
+                f"audit AS ({audit_sql}), steps AS ({step_sql}) SELECT COUNT(*) FROM new",
+                audit_params + step_params,
+            )
 
-    def _audit(self, action: str, ids: list[int]) -> None:
-        """One audit event per member (DESIGN: every change to a member is recorded), written
-        with one executemany or COPY like the members themselves."""
+    def _actor(self) -> tuple[int | None, str]:
+        actor = self.options.actor
+        if actor is None or not getattr(actor, "is_authenticated", False):
+            return None, "system"
+        return actor.pk, actor.get_username()
+
+    def _audit_from(self, source: str, params: list) -> tuple[str, list]:
+        """INSERT of one audit event per member row of ``source`` (an ``id`` column)."""
+        actor_id, label = self._actor()
+        at = connection.ops.adapt_datetimefield_value(timezone.now())
+        sql = (
+            f"INSERT INTO {_table(AuditEvent)} (at, actor_id, actor_label, action, object_type, "
+            f"object_id, reason, changes) SELECT %s, %s, %s, %s, 'registry.member', "
+            f"CAST(id AS TEXT), %s, {_json(_EMPTY_OBJECT)} FROM {source}"
+        )
+        return sql, [at, actor_id, label, AuditEvent.Action.CREATE, self.reason[:500], *params]
+
+    def _step_one_from(self, source: str, params: list) -> tuple[str, list]:
+        """INSERT of a done step 1 (the registration rule) per member row of ``source``."""
+        now_db = connection.ops.adapt_datetimefield_value(self.now)
+        evidence = _json(
+            """'{"kind": "registration", "id": "' || CAST(id AS TEXT) || """
+            """'", "label": "Data lengkap"}'"""
+        )
+        sql = (
+            f"INSERT INTO {_table(MemberStep)} (member_id, step, status, started_at, "
+            f"completed_at, completed_by_id, source, evidence, evidence_keys, note) "
+            f"SELECT id, 1, %s, %s, %s, NULL, %s, {evidence}, {_json(_EMPTY_LIST)}, '' "
+            f"FROM {source}"
+        )
+        status, rule = MemberStep.Status.DONE, MemberStep.Source.RULE
+        return sql, [status, now_db, now_db, rule, *params]
+
+    def _complete_step_one(self, changed: list[Member]) -> Counter:
+        """Step 1 for existing members whose consent and phone this import completed; the
+        count per community."""
+        changed = [m for m in changed if m.consent_given_at and m.phone and m.furthest_step == 0]
+        if not changed:
+            return Counter()
+        already = set(
+            MemberStep.objects.filter(member__in=[m.pk for m in changed], step=1).values_list(
+                "member_id", flat=True
+            )
+        )
+        changed = [m for m in changed if m.pk not in already]
+        ids = [m.pk for m in changed]
+        Member.objects.filter(pk__in=ids).update(furthest_step=1)
+        table = _table(Member)
+        placeholders = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(*self._step_one_from(f"{table} WHERE id IN ({placeholders})", ids))
+        return Counter(m.community_id for m in changed)
+
+    def _audit_updates(self, ids: list[int]) -> None:
+        """One audit event per updated member (DESIGN: every change to a member is recorded)."""
         if not ids:
             return
         at = connection.ops.adapt_datetimefield_value(timezone.now())
-        actor = self.options.actor
-        if actor is None or not getattr(actor, "is_authenticated", False):
-            actor_id, label = None, "system"
-        else:
-            actor_id, label = actor.pk, actor.get_username()
+        actor_id, label = self._actor()
         reason = self.reason[:500]
+        action = AuditEvent.Action.UPDATE
         _insert_rows(
             AuditEvent,
             [
@@ -584,6 +449,39 @@ def _existing_digests(digests: list[str]) -> list[str]:
                 f"SELECT nik_digest FROM {table} WHERE nik_digest IN ({placeholders})", digests
             )
         return [digest for (digest,) in cursor.fetchall()]
+
+
+def _table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _json(sql: str) -> str:
+    """A JSON column's value in an INSERT ... SELECT (PostgreSQL's jsonb needs the cast)."""
+    return f"CAST({sql} AS jsonb)" if connection.vendor == "postgresql" else sql
+
+
+def _member_row_layout(options: ImportOptions, now: dt.datetime) -> MemberRowLayout:
+    """The column order of a new member's row and the values all rows of this import share."""
+    fields = [f for f in Member._meta.concrete_fields if not f.primary_key and not f.generated]
+    ops = connection.ops
+    shared = {f.attname: f.get_db_prep_save(f.get_default(), connection) for f in fields}
+    now_db = ops.adapt_datetimefield_value(now)
+    shared.update(
+        status=Member.Status.ACTIVE,
+        created_at=now_db,
+        updated_at=now_db,
+        consent_given_at=now_db if options.consent else None,
+        consent_purpose=CONSENT_PURPOSE if options.consent else "",
+        consent_text_version=CONSENT_TEXT_VERSION if options.consent else "",
+    )
+    return MemberRowLayout(
+        attnames=[f.attname for f in fields],
+        columns=[f.column for f in fields],
+        shared=shared,
+        consent=options.consent,
+        today=ops.adapt_datefield_value(timezone.localdate()),
+        dates_as_text=connection.vendor == "sqlite",
+    )
 
 
 def _insert_rows(model: type[models.Model], columns: list[str], rows: list[list]) -> None:
@@ -630,24 +528,26 @@ def import_members(path: str | Path, report_path: str | Path, options: ImportOpt
 def _import_members(path: Path, report_path: Path, options: ImportOptions) -> Summary:
     rows = read_rows(path)
     mapping, header_cells = _locate_header(rows, options.header_map)
-    header_keys = [rescue.cell_text(c).lower() for c in header_cells]
-    summary = Summary(report=str(report_path))
-    report = ReportWriter(report_path)
-    checker = RowChecker(options, {})
     reason = f"Impor anggota dari berkas {path.name}"
     writer = BatchWriter(options, reason)
+    config = _check_config(options, mapping, header_cells, writer.layout)
+    known = [config.community] if config.community else config.by_slug.values()
+    writer.regencies = {info.pk: info.regency_id for info in known}
+    workers = options.workers
+    if workers is None:
+        workers = default_workers() if path.stat().st_size >= PARALLEL_FROM_BYTES else 0
+    summary = Summary(report=str(report_path))
+    report = ReportWriter(report_path)
+    seen = DigestSet()  # NIK keys of the rows so far: a later repeat is refused
     crash_after = int(os.environ.get(CRASH_AFTER_ENV, "0") or 0)
     batches = 0
     batch: list[Candidate] = []
-    pending: list[Problem] = []  # refusals of rows in the current batch
-    touched: set[int] = set()  # communities whose dashboard figures must be refreshed
+    pending: list[Problem] = []  # refusals and skipped rows of the current batch
     started = time.monotonic()
 
     def flush() -> None:
         nonlocal batch, pending, batches
         counts, problems = writer.write(batch) if batch else (Counts(), [])
-        if counts.created or counts.updated:
-            touched.update(candidate.community.pk for candidate in batch)
         summary.created += counts.created
         summary.updated += counts.updated
         summary.unchanged += counts.unchanged
@@ -664,51 +564,85 @@ def _import_members(path: Path, report_path: Path, options: ImportOptions) -> Su
             options.on_batch(summary)
 
     try:
-        for number, cells in rows:
-            if is_blank(cells):
-                continue
-            if (
-                len(cells) == len(header_keys)
-                and rescue.cell_text(cells[0]).lower() == header_keys[0]
-                and [rescue.cell_text(c).lower() for c in cells] == header_keys
-            ):
-                continue  # a repeated header row
-            values = {name: cells[index] for index, name in mapping.items() if index < len(cells)}
-            if _not_a_data_row(values):
-                first = next((rescue.cell_text(c) for c in cells if rescue.cell_text(c)), "")
-                pending.append(
-                    Problem(number, "", first, "warning", "row_skipped", message("row_skipped"))
+        in_flight = options.batch_size // CHUNK_ROWS + 2
+        for outcomes, skipped in checked_chunks(
+            chunked(rows, CHUNK_ROWS), config, workers, in_flight
+        ):
+            pending.extend(Problem(*problem) for problem in skipped)
+            for number, nik_value, key, early, problems, new_member in outcomes:
+                summary.rows += 1
+                if key is not None:
+                    if key in seen:  # only the later rows of a repeated NIK are refused
+                        summary.refused += 1
+                        pending.extend(Problem(*problem) for problem in problems[:early])
+                        pending.append(_duplicate_in_file(number, nik_value))
+                        continue
+                    seen.add(key)
+                if new_member is None:
+                    summary.refused += 1
+                    pending.extend(Problem(*problem) for problem in problems)
+                    continue
+                digest, community_id, step_one_done, member_row, raw = new_member
+                warnings = [Problem(*problem) for problem in problems]
+                batch.append(
+                    Candidate(
+                        number,
+                        digest,
+                        nik_value,
+                        community_id,
+                        step_one_done,
+                        member_row,
+                        raw,
+                        warnings,
+                    )
                 )
-                continue
-            summary.rows += 1
-            candidate, problems = checker.check(number, values)
-            if candidate is None:
-                summary.refused += 1
-                pending.extend(problems)
-            else:
-                batch.append(candidate)
-            if len(batch) >= options.batch_size:
-                flush()
+                if len(batch) >= options.batch_size:
+                    flush()
         flush()
-        if touched and not options.dry_run:
-            # Once per run rather than per batch: a refresh re-reads the whole community. After
-            # a crash the rerun refreshes; `penggerak rebuild_rollups` repairs in any case.
-            rollups_refresh_communities(touched)
     finally:
         report.close()
     summary.warnings = report.warnings
     return summary
 
 
-_NOTE_WORDS = ("jumlah", "total", "subtotal", "keterangan", "catatan", "ket:", "note")
+def _duplicate_in_file(number: int, nik_value: str) -> Problem:
+    return Problem(
+        number,
+        LABELS["nik"],
+        nik_value,
+        "error",
+        "nik_duplicate_in_file",
+        message("nik_duplicate_in_file"),
+    )
 
 
-def _not_a_data_row(values: dict) -> bool:
-    """A totals or notes row: no NIK, and no name or a name like "JUMLAH" / "Catatan: ..."."""
-    if rescue.cell_text(values.get("nik")):
-        return False
-    name = rescue.cell_text(values.get("full_name")).lower()
-    return not name or name.startswith(_NOTE_WORDS)
+def _community_info(community: Community) -> CommunityInfo:
+    active = community.status != Community.Status.INACTIVE
+    return CommunityInfo(community.pk, community.regency_id, active)
+
+
+def _check_config(
+    options: ImportOptions, mapping: dict[int, str], header: list, layout: MemberRowLayout
+) -> CheckConfig:
+    """What the row rules need, read from the database once before any row is checked."""
+    by_slug: dict[str, CommunityInfo] = {}
+    by_name: dict[str, CommunityInfo] = {}
+    if options.community is None:
+        # A community column: every community up front (a few thousand short rows at most),
+        # so checking a row needs no database.
+        for community in Community.objects.only("id", "slug", "name", "regency_id", "status"):
+            info = _community_info(community)
+            by_slug[community.slug] = info
+            by_name.setdefault(community.name.casefold(), info)
+    return CheckConfig(
+        community=_community_info(options.community) if options.community else None,
+        by_slug=by_slug,
+        by_name=by_name,
+        mapping=mapping,
+        header_keys=[rescue.cell_text(c).lower() for c in header],
+        layout=layout,
+        village_column="village" in mapping.values(),
+    )
 
 
 def stderr_progress(text: str) -> None:

@@ -15,34 +15,73 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 
-from penggerak.insights.metrics import METRICS, Metric
+from penggerak.insights.metrics import METRICS, Metric, community_scopes
 from penggerak.insights.models import RollupDelta, RollupTotal
+from penggerak.registry import steps as step_defs
 
 Key = tuple[str, str, dt.date]  # (scope, metric, day)
 
 
 def apply(metric: str, deltas: Counter) -> None:
     """Add ``{(scope, day): delta}`` of one metric to the deltas and totals (caller's
-    transaction): one UPDATE per changed row, an INSERT the first time a row is needed."""
+    transaction): one upsert per changed row, all sent at once, in key order so concurrent
+    writers take row locks in the same order."""
     totals: Counter = Counter()
+    rows = []
     for (scope, day), delta in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1])):
         if not delta:
             continue
         totals[scope] += delta
-        _add(RollupDelta, {"scope": scope, "metric": metric, "day": day}, delta)
-    for scope, delta in sorted(totals.items()):
-        if delta:
-            _add(RollupTotal, {"scope": scope, "metric": metric}, delta)
+        rows.append((scope, metric, connection.ops.adapt_datefield_value(day), delta))
+    _upsert(RollupDelta, ["scope", "metric", "day"], rows)
+    _upsert(
+        RollupTotal,
+        ["scope", "metric"],
+        [(scope, metric, delta) for scope, delta in sorted(totals.items()) if delta],
+    )
 
 
-def _add(model, lookup: dict, delta: int) -> None:
-    if not model.objects.filter(**lookup).update(value=F("value") + delta):
-        with transaction.atomic():
-            _row, created = model.objects.get_or_create(**lookup, defaults={"value": delta})
-        if not created:
-            model.objects.filter(**lookup).update(value=F("value") + delta)
+def _upsert(model, key: list[str], rows: list[tuple]) -> None:
+    """INSERT the rows (key columns, then the value) or add the value to the existing row."""
+    if not rows:
+        return
+    table = _table(model)
+    columns = ", ".join([*key, "value"])
+    placeholders = ", ".join(["%s"] * (len(key) + 1))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET value = {table}.value + excluded.value",
+            rows,
+        )
+
+
+def rollups_add_members(added: Counter) -> None:
+    """Count members inserted in bulk (imports) at every scope, in the caller's transaction:
+    ``{(community_id, regency_code, joined_on, sex): number}`` of members who have not left.
+    The same figures the signal handlers add for one member at a time."""
+    members: Counter = Counter()
+    women: Counter = Counter()
+    for (community_id, regency_code, joined_on, sex), count in added.items():
+        for scope in community_scopes(community_id, regency_code):
+            members[scope, joined_on] += count
+            if sex == "P":
+                women[scope, joined_on] += count
+    apply("members", members)
+    apply("women_members", women)
+
+
+def rollups_add_steps_done(step: int, done: Counter) -> None:
+    """Count step completions made in bulk (imports): ``{(community_id, regency_code, day):
+    number}``, in the caller's transaction."""
+    code = next(f"step_{info.code}" for info in step_defs.STEPS if info.number == step)
+    spread: Counter = Counter()
+    for (community_id, regency_code, day), count in done.items():
+        for scope in community_scopes(community_id, regency_code):
+            spread[scope, day] += count
+    apply(code, spread)
 
 
 # --- Set-based rebuild ----------------------------------------------------------------------
@@ -94,6 +133,18 @@ def _spread_sql(metric: Metric, community_ids: list[int] | None = None) -> str:
     union = " UNION ALL ".join(parts)
     return (
         f"{cte}, spread(s, x, d, v) AS ({union}) SELECT s, '{code}', d, v FROM spread WHERE v <> 0"
+    )
+
+
+def _community_sql(metric: Metric, community_ids: list[int]) -> str:
+    """SELECT (scope, metric, day, value) of a community-level metric for these communities
+    only: one pass over their source rows, nothing materialised for the scopes above."""
+    ids = ",".join(str(int(i)) for i in community_ids) or "NULL"
+    code = metric.code.replace("'", "")
+    return (
+        f"WITH src(k, d, v) AS ({metric.rebuild_sql()}) "
+        f"SELECT 'community:' || {_as_text('k')}, '{code}', d, SUM(v) FROM src "
+        f"WHERE k IN ({ids}) GROUP BY k, d HAVING SUM(v) <> 0"
     )
 
 
@@ -190,7 +241,7 @@ def rollups_refresh_communities(community_ids: Iterable[int]) -> None:
                     metric=code, scope__in=scopes
                 ).values_list("scope", "day", "value")
             }
-            cursor.execute(_spread_sql(metric, ids))
+            cursor.execute(_community_sql(metric, ids))
             new: dict[tuple[str, dt.date], int] = {}
             for scope, _m, day, value in cursor.fetchall():
                 if isinstance(day, str):
