@@ -1,8 +1,9 @@
 """Daily rollups: sparse per-day deltas and current totals per scope and metric.
 
 Incremental writes (``apply``) run inside the registry service's transaction, through the
-receivers connected in ``apps.InsightsConfig.ready``. Bulk writers (demo, imports) call
-``rebuild`` or ``rollups_refresh_communities`` after their inserts instead. Reads never count
+receivers connected in ``apps.InsightsConfig.ready``. Bulk writers add their rows' counts in
+their own transaction (imports: ``rollups_add_members``, ``rollups_add_steps_done``) or call
+``rebuild`` after their inserts (demo). Reads never count
 members: the value of a metric on a day is its total minus the deltas after that day, and a
 monthly series reads at most one row per day of the window asked for.
 """
@@ -101,7 +102,7 @@ def _as_text(expression: str) -> str:
     return f"CAST({expression} AS TEXT)" if connection.vendor == "postgresql" else expression
 
 
-def _spread_sql(metric: Metric, community_ids: list[int] | None = None) -> str:
+def _spread_sql(metric: Metric) -> str:
     """SELECT (scope, metric, day, value) of one metric at every scope, from its source rows."""
     source = metric.rebuild_sql()
     code = metric.code.replace("'", "")
@@ -111,8 +112,6 @@ def _spread_sql(metric: Metric, community_ids: list[int] | None = None) -> str:
             f"src.v AS v, c.regency_id AS reg FROM src JOIN {_community_table()} c "
             f"ON c.id = src.k"
         )
-        if community_ids is not None:
-            cte += f" WHERE src.k IN ({','.join(str(int(i)) for i in community_ids) or 'NULL'})"
         cte += ")"
         parts = [
             f"SELECT 'community:' || {_as_text('k')}, k, d, SUM(v) FROM rows_ GROUP BY k, d",
@@ -133,18 +132,6 @@ def _spread_sql(metric: Metric, community_ids: list[int] | None = None) -> str:
     union = " UNION ALL ".join(parts)
     return (
         f"{cte}, spread(s, x, d, v) AS ({union}) SELECT s, '{code}', d, v FROM spread WHERE v <> 0"
-    )
-
-
-def _community_sql(metric: Metric, community_ids: list[int]) -> str:
-    """SELECT (scope, metric, day, value) of a community-level metric for these communities
-    only: one pass over their source rows, nothing materialised for the scopes above."""
-    ids = ",".join(str(int(i)) for i in community_ids) or "NULL"
-    code = metric.code.replace("'", "")
-    return (
-        f"WITH src(k, d, v) AS ({metric.rebuild_sql()}) "
-        f"SELECT 'community:' || {_as_text('k')}, '{code}', d, SUM(v) FROM src "
-        f"WHERE k IN ({ids}) GROUP BY k, d HAVING SUM(v) <> 0"
     )
 
 
@@ -221,49 +208,6 @@ def rebuild(metrics: Iterable[str] | None = None) -> None:
                 )
         quoted = ",".join(f"'{c}'" for c in codes)
         _insert_totals(f"WHERE metric IN ({quoted})")
-
-
-def rollups_refresh_communities(community_ids: Iterable[int]) -> None:
-    """Recompute the community-level metrics after a bulk write to these communities
-    (imports): the communities' own rows are replaced and the change in each is added to
-    the regency, province and nation above, so other communities' figures are not re-read."""
-    ids = sorted({int(i) for i in community_ids})
-    if not ids:
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        for code, metric in METRICS.items():
-            if metric.level != "community":
-                continue
-            scopes = [f"community:{i}" for i in ids]
-            old = {
-                (s, d): v
-                for s, d, v in RollupDelta.objects.filter(
-                    metric=code, scope__in=scopes
-                ).values_list("scope", "day", "value")
-            }
-            cursor.execute(_community_sql(metric, ids))
-            new: dict[tuple[str, dt.date], int] = {}
-            for scope, _m, day, value in cursor.fetchall():
-                if isinstance(day, str):
-                    day = dt.date.fromisoformat(day)
-                new[scope, day] = int(value)
-            # Per community: its new figures minus its old ones, spread over its scopes.
-            from penggerak.insights.metrics import community_scopes
-            from penggerak.registry.models import Community
-
-            regencies = dict(Community.objects.filter(pk__in=ids).values_list("pk", "regency_id"))
-            deltas: Counter = Counter()
-            for (scope, day), value in new.items():
-                if scope.startswith("community:"):
-                    deltas[scope, day] += value
-            for (scope, day), value in old.items():
-                deltas[scope, day] -= value
-            spread: Counter = Counter()
-            for (scope, day), delta in deltas.items():
-                community_id = int(scope.split(":", 1)[1])
-                for target in community_scopes(community_id, regencies.get(community_id, "")):
-                    spread[target, day] += delta
-            apply(code, spread)
 
 
 # --- Reads ------------------------------------------------------------------------------------

@@ -84,12 +84,16 @@ class Member(models.Model):
     full_name = models.CharField(_("nama lengkap"), max_length=150)
     # Lower-cased, accent-free name: prefix search uses its index on SQLite and PostgreSQL alike.
     search_name = models.CharField(max_length=150, editable=False)
-    nik_digest = models.CharField(max_length=64, unique=True, editable=False)
+    # Unique through Meta.constraints and indexed through Meta.indexes rather than with
+    # unique=True / db_index=True: on PostgreSQL those add a second, pattern-matching index
+    # (``_like``) to every character column, which no query here uses and every insert pays
+    # for (see benchmarks/bench_import.py).
+    nik_digest = models.CharField(max_length=64, editable=False)
     nik_ciphertext = models.TextField(editable=False)
     nik_masked = models.CharField(_("NIK"), max_length=16, editable=False)
     birth_date = models.DateField(_("tanggal lahir"))
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
-    phone = models.CharField(_("nomor HP"), max_length=16, blank=True, db_index=True)
+    phone = models.CharField(_("nomor HP"), max_length=16, blank=True)
     email = models.EmailField(_("email"), blank=True)
     village = models.ForeignKey(
         "core.Region",
@@ -99,11 +103,16 @@ class Member(models.Model):
         related_name="+",
         limit_choices_to={"level": 4},
         verbose_name=_("desa/kelurahan"),
+        db_index=False,  # member_village_idx
     )
     # The most precise region known (the village, else the community's regency): region
     # filters become one prefix range over this indexed code.
     region = models.ForeignKey(
-        "core.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("wilayah")
+        "core.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("wilayah"),
+        db_index=False,  # member_region_idx (region, id)
     )
     # Derived by the database from ``region``: an equality on these walks the
     # (code, id) index in id order, so a province or regency page of the member list stops
@@ -120,7 +129,11 @@ class Member(models.Model):
     )
     address = models.CharField(_("alamat"), max_length=300, blank=True)
     community = models.ForeignKey(
-        Community, on_delete=models.PROTECT, related_name="members", verbose_name=_("komunitas")
+        Community,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("komunitas"),
+        db_index=False,  # member_community_idx (community, -id)
     )
     joined_on = models.DateField(_("tanggal bergabung"))
     status = models.CharField(
@@ -154,8 +167,15 @@ class Member(models.Model):
             models.Index(fields=["province_code", "id"], name="member_province_idx"),
             models.Index(fields=["regency_code", "id"], name="member_regency_idx"),
             models.Index(fields=["community", "joined_on"], name="member_joined_idx"),
+            models.Index(fields=["phone"], name="member_phone_idx"),
+            models.Index(fields=["village"], name="member_village_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["nik_digest"],
+                name="member_nik_digest_unique",
+                violation_error_message=_("NIK ini sudah terdaftar."),
+            ),
             models.CheckConstraint(
                 condition=Q(sex__in=["L", "P"]),
                 name="member_sex_valid",
@@ -360,8 +380,13 @@ class MemberStep(models.Model):
         IMPORT = "import", _("Impor")
         DEMO = "demo", _("Data demo")
 
+    # No index of its own: member_step_unique (member, step) serves every lookup by member.
     member = models.ForeignKey(
-        Member, on_delete=models.CASCADE, related_name="steps", verbose_name=_("anggota")
+        Member,
+        on_delete=models.CASCADE,
+        related_name="steps",
+        verbose_name=_("anggota"),
+        db_index=False,
     )
     step = models.PositiveSmallIntegerField(_("tahap"), choices=Step.choices)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)

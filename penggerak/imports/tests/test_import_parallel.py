@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -128,3 +129,34 @@ def test_default_workers_leave_one_core_to_the_writer(monkeypatch):
     assert default_workers() == 1
     monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0})
     assert default_workers() == 0
+
+
+def test_command_workers_option(tmp_path, community, capsys):
+    from django.core.management import call_command
+
+    path = write_csv(
+        tmp_path / "anggota.csv",
+        [["Nama", "NIK"], *[[f"Anggota {i}", nik(i)] for i in range(1, 30)], ["Ulang", nik(3)]],
+    )
+    call_command(
+        "import",
+        "members",
+        str(path),
+        "--community",
+        community.slug,
+        "--workers",
+        "1",
+        "--batch-size",
+        "7",
+        "--report",
+        str(tmp_path / "r.csv"),
+    )
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert (summary["rows"], summary["created"], summary["refused"]) == (30, 29, 1)
+    assert read_report(tmp_path / "r.csv")[1][:5] == [
+        "31",
+        "NIK",
+        nik(3),
+        "error",
+        "nik_duplicate_in_file",
+    ]

@@ -2,16 +2,19 @@
 
 import datetime as dt
 import random
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
+from django.utils import timezone
 
 from penggerak.core.identity import compose_nik
 from penggerak.insights import rollups
 from penggerak.insights.models import RollupDelta, RollupTotal
 from penggerak.registry import services
-from penggerak.registry.models import Member
+from penggerak.registry.models import Member, MemberStep
 from penggerak.registry.tests.factories import BANDUNG_DISTRICT, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,10 +120,29 @@ def test_check_reports_differences(secretariat, community):
     assert rollups.total("nation", "communities") == 1
 
 
-def test_refresh_communities_after_bulk_insert(secretariat, community, other_community):
+def test_bulk_inserts_counted_like_the_signal_handlers(secretariat, community, other_community):
     rollups.rebuild()
     _register(secretariat, other_community, 7)
-    MemberFactory.create_batch(3, community=community, joined_on=dt.date(2021, 2, 2))
-    rollups.rollups_refresh_communities([community.pk])
+    joined = dt.date(2021, 2, 2)
+    members = [
+        MemberFactory(community=community, joined_on=joined, sex="P"),
+        MemberFactory(community=community, joined_on=joined, sex="L", serial=901),
+        MemberFactory(community=community, joined_on=dt.date(2022, 5, 1), sex="P"),
+    ]
+    today = timezone.localdate()
+    for member in members:
+        MemberStep.objects.create(
+            member=member,
+            step=1,
+            status="done",
+            started_at=timezone.now(),
+            completed_at=timezone.now(),
+            source="import",
+        )
+    added = Counter((m.community_id, community.regency_id, m.joined_on, m.sex) for m in members)
+    with transaction.atomic():
+        rollups.rollups_add_members(added)
+        rollups.rollups_add_steps_done(1, Counter({(community.pk, community.regency_id, today): 3}))
     assert rollups.rollups_diff() == {}
     assert rollups.total("nation", "members") == 4
+    assert rollups.total(f"community:{community.pk}", "women_members") == 2

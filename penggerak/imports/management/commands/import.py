@@ -75,6 +75,14 @@ class Command(BaseCommand):
                 p.add_argument("--overwrite", action="store_true")
                 p.add_argument("--consent-collected", action="store_true")
                 p.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+                p.add_argument(
+                    "--workers",
+                    type=int,
+                    default=None,
+                    help="Proses pemeriksa baris di samping penulis (bawaan: jumlah inti - 1 "
+                    "untuk berkas 1 MB ke atas; 0: periksa di proses ini). / Row-checking "
+                    "processes beside the writer.",
+                )
 
     def _header_map(self, pairs: list[str], allowed: tuple[str, ...]) -> dict[str, str]:
         result = {}
@@ -132,6 +140,7 @@ class Command(BaseCommand):
                         consent=options["consent_collected"],
                         header_map=self._header_map(options["map"], MEMBER_FIELDS),
                         batch_size=max(1, options["batch_size"]),
+                        workers=None if options["workers"] is None else max(0, options["workers"]),
                         progress=stderr_progress,
                     ),
                 )
