@@ -53,6 +53,9 @@ _NOTE_WORDS = ("jumlah", "total", "subtotal", "keterangan", "catatan", "ket:", "
 # checking it, small enough that the first batch is written soon after the start.
 CHUNK_ROWS = 2000
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
+# A chunk takes well under a second; a pool whose worker was killed (out of memory) never
+# answers for its chunk, and the import must fail (and be re-run) rather than hang.
+_CHUNK_TIMEOUT_SECONDS = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,9 +402,9 @@ def checked_chunks(
             task = pickle.dumps(chunk, _PROTOCOL)
             in_flight.append(pool.apply_async(_check_in_worker, (task,)))
             if len(in_flight) >= max(in_flight_limit, 2 * workers):
-                yield pickle.loads(in_flight.popleft().get())
+                yield pickle.loads(in_flight.popleft().get(_CHUNK_TIMEOUT_SECONDS))
         while in_flight:
-            yield pickle.loads(in_flight.popleft().get())
+            yield pickle.loads(in_flight.popleft().get(_CHUNK_TIMEOUT_SECONDS))
 
 
 def chunked(rows: Iterator[tuple[int, list]], size: int = CHUNK_ROWS) -> Iterator[list]:
