@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,53 @@ def test_concurrent_imports_of_overlapping_files_create_no_duplicates(database, 
         _, err = process.communicate(timeout=120)
         assert process.returncode == 0, err
     database.check_exactly_once(600)
+
+
+def _descendants(pid: int) -> list[int]:
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        found += [int(child) for child in children]
+        queue += [int(child) for child in children]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+@pytest.mark.django_db(transaction=True)
+def test_sigkill_with_a_checking_worker_then_rerun_completes(database, tmp_path):
+    path = _members_file(tmp_path / "a.csv", range(1, 6001))
+    process = database.run(path, "--batch-size", "100", "--workers", "1", wait=False)
+    assert process.stderr is not None
+    workers: list[int] = []
+    for line in process.stderr:  # kill after the first committed batch, with workers running
+        workers = _descendants(process.pid)
+        if "baris diproses" in line:
+            break
+    assert workers, "the import checks in a worker process"
+    process.kill()
+    process.wait(timeout=30)
+    for _ in range(100):  # orphaned workers see their task pipe close and exit
+        if not any(_alive(pid) for pid in workers):
+            break
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+    ((imported,),) = database.query(
+        "SELECT COUNT(*) FROM registry_member m JOIN registry_community c "
+        "ON c.id = m.community_id WHERE c.slug = 'uji'"
+    )
+    assert 100 <= imported < 6000  # killed mid-way; committed batches survived
+    code, _out, err = database.run(path, "--batch-size", "100", "--workers", "1")
+    assert code == 0, err
+    database.check_exactly_once(6000)
