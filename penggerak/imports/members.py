@@ -1,11 +1,13 @@
 """Members import: read -> locate header -> rescue -> validate -> decide -> upsert -> report.
 
-Rows stream through in batches; each batch is decided and written in one transaction (existing
-members fetched by ``nik_digest IN (...)``, new ones inserted with one executemany or COPY,
-filled ones updated, ``member_count``, step 1 counters and audit in the same transaction), so a
-crash loses nothing already committed and a re-run completes the rest with every member exactly
-once. The unique ``nik_digest`` index is the final guard: a batch that loses a race with a
-concurrent import is rolled back and decided again against what is now in the database.
+Rows stream through in chunks to the row checks (``member_checks``: in a worker process for big
+files), then in batches through the database; each batch is decided and written in one
+transaction (existing members fetched by ``nik_digest IN (...)``, new ones inserted with one
+executemany or COPY, their audit events and step 1 records made from the inserted rows, filled
+ones updated, ``member_count``, step 1 counters and dashboard rollups in the same transaction),
+so a crash loses nothing already committed and a re-run completes the rest with every member
+exactly once. The unique ``nik_digest`` index is the final guard: a batch that loses a race with
+a concurrent import is rolled back and decided again against what is now in the database.
 """
 
 from __future__ import annotations
