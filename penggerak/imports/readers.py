@@ -106,6 +106,26 @@ def _kind(path: Path) -> str:
     return "csv"
 
 
+def declared_rows(path: str | Path) -> int | None:
+    """The row count an XLSX file declares for its first sheet (its ``dimension``), read
+    without parsing the sheet: milliseconds where counting takes seconds per 50,000 rows.
+    None for other formats, for files that declare nothing, and for unreadable files."""
+    path = Path(path)
+    try:
+        if not path.is_file() or _kind(path) != "xlsx":
+            return None
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            rows = workbook.worksheets[0].max_row
+        finally:
+            workbook.close()
+    except Exception:  # the import itself reports what is wrong with the file
+        return None
+    return rows if isinstance(rows, int) and rows > 0 else None
+
+
 def read_rows(path: str | Path) -> Iterator[Row]:
     """Rows of the first sheet; raises UnreadableFile before yielding when it cannot start."""
     path = Path(path)

@@ -20,7 +20,7 @@ from penggerak.core.audit import audit_record
 from penggerak.core.errors import DomainError, PermissionDenied
 from penggerak.core.models import AuditEvent
 from penggerak.imports.models import RETENTION, ImportRun
-from penggerak.imports.readers import UnreadableFile, read_rows
+from penggerak.imports.readers import UnreadableFile, declared_rows, read_rows
 from penggerak.imports.storage import private_path, private_root
 from penggerak.imports.xlsx import csv_report_to_xlsx
 from penggerak.registry.models import Community
@@ -152,7 +152,11 @@ def import_run_rerun(*, actor: Any, run: ImportRun) -> ImportRun:
 
 
 def _count_rows(path: Path) -> int:
-    """Non-blank rows in the file (title and header rows included): the progress bar's end."""
+    """Rows in the file less the header: the progress bar's end. An XLSX file declares its
+    size (blank rows included, so the bar may end short of it); others are counted."""
+    declared = declared_rows(path)
+    if declared is not None:
+        return max(declared - 1, 0)
     total = 0
     for _number, cells in read_rows(path):
         if any(cell not in (None, "") for cell in cells):

@@ -362,3 +362,17 @@ def test_upload_is_audited(client, coordinator, community, tmp_path):
     run = ImportRun.objects.get()
     event = AuditEvent.objects.get(object_type="imports.importrun", object_id=str(run.pk))
     assert event.actor == coordinator and "anggota.xlsx" in event.reason
+
+
+def test_declared_rows_read_without_parsing_the_sheet(tmp_path):
+    from penggerak.imports.readers import declared_rows
+    from penggerak.imports.services import _count_rows
+
+    rows = [["Nama", "NIK"], *[[f"Anggota {i}", nik(i)] for i in range(1, 101)]]
+    assert declared_rows(write_xlsx(tmp_path / "a.xlsx", rows)) == 101
+    assert _count_rows(tmp_path / "a.xlsx") == 100  # the progress bar's end, header left out
+    assert declared_rows(write_csv(tmp_path / "a.csv", rows)) is None
+    broken = tmp_path / "rusak.xlsx"
+    broken.write_bytes(b"PK\x03\x04 bukan zip")
+    assert declared_rows(broken) is None
+    assert declared_rows(tmp_path / "tidak-ada.xlsx") is None
