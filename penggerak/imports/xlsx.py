@@ -9,6 +9,7 @@ storage: exports hold personal data) and are removed when writing ends, even aft
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import math
@@ -107,18 +108,27 @@ def write_xlsx(
         count = 0
         sheet = None
         line = limit
-        for row in rows:
-            if line >= limit:
-                sheet = start_sheet()
-                line = 0
-            line += 1
-            for column, value in enumerate(row):
-                cell(sheet, line, column, value)
-            count += 1
-            if on_rows is not None and count % every == 0:
-                on_rows(count)
-        if sheet is None:
-            start_sheet()
+        try:
+            for row in rows:
+                if line >= limit:
+                    sheet = start_sheet()
+                    line = 0
+                line += 1
+                for column, value in enumerate(row):
+                    cell(sheet, line, column, value)
+                count += 1
+                if on_rows is not None and count % every == 0:
+                    on_rows(count)
+            if sheet is None:
+                start_sheet()
+        except BaseException:
+            # XlsxWriter has no abort: closing is what releases the scratch files the sheets
+            # hold open (a long-running worker would otherwise keep their descriptors); what
+            # it wrote is removed, so nothing is left at ``path`` after an error.
+            with contextlib.suppress(Exception):
+                book.close()
+            path.unlink(missing_ok=True)
+            raise
         book.close()
     return count
 

@@ -177,7 +177,7 @@ def test_sigkill_with_a_checking_worker_then_rerun_completes(database, tmp_path)
             break
     assert workers, "the import checks in a worker process"
     process.kill()
-    process.wait(timeout=30)
+    process.communicate(timeout=30)  # reaps it and closes its pipes
     for _ in range(100):  # orphaned workers see their task pipe close and exit
         if not any(_alive(pid) for pid in workers):
             break
