@@ -7,10 +7,11 @@ and ``mentoring.services``; a member outside the actor's scope is a 404 here as 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StringConstraints
 
 from penggerak.accounts.models import User
 from penggerak.core.api import SLUG, IsoDate, PageParams, choice, errors, optional, page_of, text
@@ -19,6 +20,8 @@ from penggerak.mentoring import selectors, services
 from penggerak.mentoring.models import Mentor, Session
 from penggerak.registry.selectors import communities_visible_to, member_get, partner_list
 
+# A community named by its slug: the pattern also keeps NUL out of the database query.
+CommunitySlug = Annotated[str, StringConstraints(pattern=SLUG, max_length=80)]
 READ = errors(401, 404, 422)
 WRITE = errors(400, 401, 403, 404, 422)
 
@@ -68,7 +71,7 @@ class MentorPage(Schema):
 
 class MentorIn(_Input):
     username: str = Field(..., **text(max_length=150, min_length=1))
-    communities: list[str] = Field(..., min_length=1, max_length=50)
+    communities: list[CommunitySlug] = Field(..., min_length=1, max_length=50)
     expertise: str = Field("", **text(max_length=200))
     caseload_limit: int = Field(10, ge=1, le=200)
     partner: str = optional(pattern=SLUG, max_length=80)

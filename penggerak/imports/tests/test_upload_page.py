@@ -293,9 +293,7 @@ def test_uploader_and_secretariat_may_download(
     url = reverse(name, kwargs={"pk": run.pk, **kwargs})
     for user in (coordinator, secretariat):
         client.force_login(user)
-        response = client.get(url)
-        assert response.status_code == 200
-        response.close()  # a FileResponse holds the file open until closed
+        assert client.get(url).status_code == 200
 
 
 def test_upload_page_permissions(client, coordinator, secretariat, partner_user, member_user):

@@ -72,6 +72,18 @@ def test_create_mentor(client, bearer, coordinator, community, other_community):
     assert Mentor.objects.count() == 1
 
 
+@pytest.mark.parametrize("slug", ["bandung\x00juara", "bukan slug", "x" * 81])
+def test_create_mentor_refuses_malformed_community_slugs(client, bearer, coordinator, slug):
+    """Found by schemathesis on PostgreSQL: a NUL reached the query and made a 500."""
+    UserFactory(username="relawan")
+    payload = {"username": "relawan", "communities": [slug]}
+    response = client.post(
+        f"{API}/mentors", payload, content_type="application/json", headers=bearer(coordinator)
+    )
+    assert response.status_code == 422
+    assert Mentor.objects.count() == 0
+
+
 def test_assign_and_session_complete_step(client, bearer, coordinator, mentor, member):
     response = client.post(
         f"{API}/assignments",
