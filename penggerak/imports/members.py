@@ -21,7 +21,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +59,7 @@ _STAGE = "penggerak_import_members"
 _EMPTY_OBJECT = "'{}'"
 _EMPTY_LIST = "'[]'"
 # Which of Candidate.raw holds the value as written, for the columns that rescue changes.
-_RAW_INDEX = {"phone": itemgetter(0), "email": itemgetter(1), "village": itemgetter(2)}
+_RAW_POSITION = {"phone": 0, "email": 1, "village": 2}
 _FILLABLE = ("full_name", "phone", "email", "village_id", "address")
 # Files from this size on are checked in worker processes (below, forking costs more than it
 # saves); ``ImportOptions.workers`` overrides.
@@ -293,7 +292,9 @@ class BatchWriter:
                     Problem(
                         candidate.row,
                         LABELS[column],
-                        _RAW_INDEX[column](candidate.raw) if column in _RAW_INDEX else str(new),
+                        candidate.raw[_RAW_POSITION[column]]
+                        if column in _RAW_POSITION
+                        else str(new),
                         "warning",
                         "value_kept",
                         message("value_kept", current=current),
@@ -326,13 +327,16 @@ class BatchWriter:
             self._insert_sqlite(rows)
 
     def _insert_sqlite(self, rows: list[list]) -> None:
-        table = connection.ops.quote_name(Member._meta.db_table)
+        ops = connection.ops
+        table = ops.quote_name(Member._meta.db_table)
+        names = ", ".join(ops.quote_name(c) for c in self.layout.columns)
+        placeholders = ", ".join(["%s"] * len(self.layout.columns))
         with connection.cursor() as cursor:
             # The transaction holds SQLite's write lock from BEGIN IMMEDIATE: every id above
             # this one is a member this batch inserts.
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
             (before,) = cursor.fetchone()
-            _insert_rows(Member, self.layout.columns, rows)
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
             source = f"{table} WHERE id > %s"
             cursor.execute(*self._audit_from(source, [before]))
             cursor.execute(*self._step_one_from(f"{source} AND furthest_step = 1", [before]))
@@ -368,7 +372,9 @@ class BatchWriter:
             return None, "system"
         return actor.pk, actor.get_username()
 
-    def _audit_from(self, source: str, params: list) -> tuple[str, list]:
+    def _audit_from(
+        self, source: str, params: list, action: str = AuditEvent.Action.CREATE
+    ) -> tuple[str, list]:
         """INSERT of one audit event per member row of ``source`` (an ``id`` column)."""
         actor_id, label = self._actor()
         at = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -377,7 +383,7 @@ class BatchWriter:
             f"object_id, reason, changes) SELECT %s, %s, %s, %s, 'registry.member', "
             f"CAST(id AS TEXT), %s, {_json(_EMPTY_OBJECT)} FROM {source}"
         )
-        return sql, [at, actor_id, label, AuditEvent.Action.CREATE, self.reason[:500], *params]
+        return sql, [at, actor_id, label, action, self.reason[:500], *params]
 
     def _step_one_from(self, source: str, params: list) -> tuple[str, list]:
         """INSERT of a done step 1 (the registration rule) per member row of ``source``."""
@@ -419,24 +425,10 @@ class BatchWriter:
         """One audit event per updated member (DESIGN: every change to a member is recorded)."""
         if not ids:
             return
-        at = connection.ops.adapt_datetimefield_value(timezone.now())
-        actor_id, label = self._actor()
-        reason = self.reason[:500]
-        action = AuditEvent.Action.UPDATE
-        _insert_rows(
-            AuditEvent,
-            [
-                "at",
-                "actor_id",
-                "actor_label",
-                "action",
-                "object_type",
-                "object_id",
-                "reason",
-                "changes",
-            ],
-            [[at, actor_id, label, action, "registry.member", str(pk), reason, "{}"] for pk in ids],
-        )
+        placeholders = ", ".join(["%s"] * len(ids))
+        source = f"{_table(Member)} WHERE id IN ({placeholders})"
+        with connection.cursor() as cursor:
+            cursor.execute(*self._audit_from(source, ids, AuditEvent.Action.UPDATE))
 
 
 def _existing_digests(digests: list[str]) -> list[str]:
@@ -486,24 +478,6 @@ def _member_row_layout(options: ImportOptions, now: dt.datetime) -> MemberRowLay
         today=ops.adapt_datefield_value(timezone.localdate()),
         dates_as_text=connection.vendor == "sqlite",
     )
-
-
-def _insert_rows(model: type[models.Model], columns: list[str], rows: list[list]) -> None:
-    """One executemany (SQLite) or COPY (PostgreSQL) of database-ready values, inside the
-    caller's transaction; driver errors become Django's (IntegrityError on a duplicate NIK)."""
-    if not rows:
-        return
-    ops = connection.ops
-    table = ops.quote_name(model._meta.db_table)
-    names = ", ".join(ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
 
 
 @dataclass
