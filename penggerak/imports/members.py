@@ -2,12 +2,12 @@
 
 Rows stream through in chunks to the row checks (``member_checks``: in a worker process for big
 files), then in batches through the database; each batch is decided and written in one
-transaction (existing members fetched by ``nik_digest IN (...)``, new ones inserted with one
-executemany or COPY, their audit events and step 1 records made from the inserted rows, filled
-ones updated, ``member_count``, step 1 counters and dashboard rollups in the same transaction),
-so a crash loses nothing already committed and a re-run completes the rest with every member
-exactly once. The unique ``nik_digest`` index is the final guard: a batch that loses a race with
-a concurrent import is rolled back and decided again against what is now in the database.
+transaction: new members inserted with one executemany or COPY that passes over the NIKs already
+there (``ON CONFLICT DO NOTHING`` on the unique ``nik_digest`` index), their audit events and
+step 1 records made from the inserted rows, the members that were there fetched and merged, and
+``member_count``, step 1 counters and dashboard rollups updated in the same transaction. A crash
+loses nothing already committed and a re-run completes the rest with every member exactly once;
+a NIK a concurrent import inserted first is merged (or refused) like any existing member.
 """
 
 from __future__ import annotations
@@ -176,25 +176,33 @@ class BatchWriter:
     def _write(self, batch: list[Candidate]) -> tuple[Counts, list[Problem]]:
         counts = Counts()
         problems: list[Problem] = []
-        # Which NIKs are already there: one plain query (most rows of a big import are new);
-        # model instances only for those that are, to merge them.
-        known = _existing_digests([c.digest for c in batch])
-        existing = {
-            m.nik_digest: m
-            for m in Member.objects.filter(nik_digest__in=known).only(
-                "id",
-                "nik_digest",
-                "community_id",
-                "full_name",
-                "phone",
-                "email",
-                "village_id",
-                "region_id",
-                "address",
-                "consent_given_at",
-                "furthest_step",
-            )
-        }
+        # Insert first: most rows of a big import are new, and the unique nik_digest index
+        # finds the others as it inserts, with no separate look-up of every NIK. Model
+        # instances only for the NIKs that were there, to merge them.
+        there = self._insert(batch)
+        existing = (
+            {
+                m.nik_digest: m
+                for m in Member.objects.filter(nik_digest__in=there).only(
+                    "id",
+                    "nik_digest",
+                    "community_id",
+                    "full_name",
+                    "phone",
+                    "email",
+                    "village_id",
+                    "region_id",
+                    "address",
+                    "consent_given_at",
+                    "furthest_step",
+                )
+            }
+            if there
+            else {}
+        )
+        if len(existing) != len(there):
+            # Only on PostgreSQL: a member that stopped the insert has gone since; decide again.
+            raise IntegrityError("a conflicting member is no longer there")
         new: list[Candidate] = []
         changed: list[Member] = []
         for candidate in batch:
@@ -218,7 +226,6 @@ class BatchWriter:
                 changed.append(member)
             else:
                 counts.unchanged += 1
-        self._insert(new)
         counts.created = len(new)
         if changed:
             Member.objects.bulk_update(
@@ -311,40 +318,51 @@ class BatchWriter:
             member.updated_at = self.now
         return filled
 
-    def _insert(self, new: list[Candidate]) -> None:
-        """Insert new members with their audit events and, where step 1 is done at once
-        (consent given and a phone: the registry rule), their step 1 record.
+    def _insert(self, batch: list[Candidate]) -> set[str]:
+        """Insert the batch's new members with their audit events and, where step 1 is done at
+        once (consent given and a phone: the registry rule), their step 1 record; returns the
+        digests of the NIKs that already belonged to a member (not inserted).
 
         The worker built each member's row; the audit events and step records are made by the
         database from the inserted rows (set-based, no ids travel back to Python).
         """
-        if not new:
-            return
-        rows = [candidate.member_row for candidate in new]
+        if not batch:
+            return set()
+        rows = [candidate.member_row for candidate in batch]
         if connection.vendor == "postgresql":
-            self._insert_postgres(rows)
-        else:
-            self._insert_sqlite(rows)
+            return self._insert_postgres(rows)
+        return self._insert_sqlite(rows)
 
-    def _insert_sqlite(self, rows: list[list]) -> None:
+    def _insert_sqlite(self, rows: list[list]) -> set[str]:
         ops = connection.ops
         table = ops.quote_name(Member._meta.db_table)
         names = ", ".join(ops.quote_name(c) for c in self.layout.columns)
         placeholders = ", ".join(["%s"] * len(self.layout.columns))
+        digest_at = self.layout.positions["nik_digest"]
         with connection.cursor() as cursor:
             # The transaction holds SQLite's write lock from BEGIN IMMEDIATE: every id above
             # this one is a member this batch inserts.
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
             (before,) = cursor.fetchone()
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({placeholders}) "
+                f"ON CONFLICT (nik_digest) DO NOTHING",
+                rows,
+            )
+            there: set[str] = set()
+            if cursor.rowcount != len(rows):
+                cursor.execute(f"SELECT nik_digest FROM {table} WHERE id > %s", [before])
+                inserted = {digest for (digest,) in cursor.fetchall()}
+                there = {row[digest_at] for row in rows} - inserted
             source = f"{table} WHERE id > %s"
             cursor.execute(*self._audit_from(source, [before]))
             cursor.execute(*self._step_one_from(f"{source} AND furthest_step = 1", [before]))
+        return there
 
-    def _insert_postgres(self, rows: list[list]) -> None:
+    def _insert_postgres(self, rows: list[list]) -> set[str]:
         # COPY into a bare temporary table, then one statement inserts the members and, from
         # the ids it returns, their audit events and step records: exact even while another
-        # import inserts into the same table.
+        # import inserts into the same table. It answers with the NIKs it did not insert.
         ops = connection.ops
         table = ops.quote_name(Member._meta.db_table)
         names = ", ".join(ops.quote_name(c) for c in self.layout.columns)
@@ -361,10 +379,12 @@ class BatchWriter:
             step_sql, step_params = self._step_one_from("new WHERE furthest_step = 1", [])
             cursor.execute(
                 f"WITH new AS (INSERT INTO {table} ({names}) SELECT {names} FROM {_STAGE} "
-                f"RETURNING id, furthest_step), "
-                f"audit AS ({audit_sql}), steps AS ({step_sql}) SELECT COUNT(*) FROM new",
+                f"ON CONFLICT (nik_digest) DO NOTHING RETURNING id, furthest_step, nik_digest), "
+                f"audit AS ({audit_sql}), steps AS ({step_sql}) "
+                f"SELECT nik_digest FROM {_STAGE} EXCEPT ALL SELECT nik_digest FROM new",
                 audit_params + step_params,
             )
+            return {digest for (digest,) in cursor.fetchall()}
 
     def _actor(self) -> tuple[int | None, str]:
         actor = self.options.actor
@@ -429,22 +449,6 @@ class BatchWriter:
         source = f"{_table(Member)} WHERE id IN ({placeholders})"
         with connection.cursor() as cursor:
             cursor.execute(*self._audit_from(source, ids, AuditEvent.Action.UPDATE))
-
-
-def _existing_digests(digests: list[str]) -> list[str]:
-    """The given NIK digests that already belong to a member (one parameter on PostgreSQL)."""
-    if not digests:
-        return []
-    table = connection.ops.quote_name(Member._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT nik_digest FROM {table} WHERE nik_digest = ANY(%s)", [digests])
-        else:
-            placeholders = ", ".join(["%s"] * len(digests))
-            cursor.execute(
-                f"SELECT nik_digest FROM {table} WHERE nik_digest IN ({placeholders})", digests
-            )
-        return [digest for (digest,) in cursor.fetchall()]
 
 
 def _table(model: type[models.Model]) -> str:
