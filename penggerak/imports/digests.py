@@ -14,8 +14,8 @@ from bisect import bisect_left
 _PENDING_LIMIT = 4096
 
 
-def nik_key(digest: str) -> int:
-    return int(digest[:16], 16)
+def nik_key(digest: bytes) -> int:
+    return int.from_bytes(digest[:8], "big")
 
 
 class DigestSet:

@@ -132,7 +132,7 @@ class CheckConfig:
 class Draft:
     """A row that passed the per-row rules, before its NIK is encrypted with the chunk's."""
 
-    digest: str
+    digest: bytes
     nik: str
     community: CommunityInfo
     values: dict

@@ -49,9 +49,11 @@ from penggerak.insights.rollups import rollups_add_members, rollups_add_steps_do
 from penggerak.registry.models import Community, Member, MemberStep, StepCount
 from penggerak.registry.services import CONSENT_PURPOSE, CONSENT_TEXT_VERSION
 
-# Rows per transaction: each commit rewrites the index pages it touched, so fewer, larger
-# batches write far less (benchmarks/bench_import.py); a crash redoes at most one batch.
-BATCH_SIZE = 20_000
+# Rows per transaction. Each commit writes out every index page the batch touched, and the NIK
+# digest, name and phone indexes are touched all over: at 2,000,000 rows, 100,000-row batches
+# write a fifth of what 20,000-row ones did (benchmarks/bench_import.py). A crash redoes at
+# most one batch; a batch's candidates take about 100 MB.
+BATCH_SIZE = 100_000
 HEADER_SEARCH_ROWS = 30
 # Test hook only: crash (os._exit) after this many committed batches, to prove re-runs.
 CRASH_AFTER_ENV = "PENGGERAK_IMPORT_TEST_CRASH_AFTER_BATCHES"
@@ -114,7 +116,7 @@ class Candidate:
     """A checked row not refused so far; its batch decides it against the database."""
 
     row: int
-    digest: str
+    digest: bytes
     nik_value: str  # as the uploader wrote it, for the report
     community_id: int
     step_one_done: bool
@@ -318,7 +320,7 @@ class BatchWriter:
             member.updated_at = self.now
         return filled
 
-    def _insert(self, batch: list[Candidate]) -> set[str]:
+    def _insert(self, batch: list[Candidate]) -> set[bytes]:
         """Insert the batch's new members with their audit events and, where step 1 is done at
         once (consent given and a phone: the registry rule), their step 1 record; returns the
         digests of the NIKs that already belonged to a member (not inserted).
@@ -333,7 +335,7 @@ class BatchWriter:
             return self._insert_postgres(rows)
         return self._insert_sqlite(rows)
 
-    def _insert_sqlite(self, rows: list[list]) -> set[str]:
+    def _insert_sqlite(self, rows: list[list]) -> set[bytes]:
         ops = connection.ops
         table = ops.quote_name(Member._meta.db_table)
         names = ", ".join(ops.quote_name(c) for c in self.layout.columns)
@@ -349,7 +351,7 @@ class BatchWriter:
                 f"ON CONFLICT (nik_digest) DO NOTHING",
                 rows,
             )
-            there: set[str] = set()
+            there: set[bytes] = set()
             if cursor.rowcount != len(rows):
                 cursor.execute(f"SELECT nik_digest FROM {table} WHERE id > %s", [before])
                 inserted = {digest for (digest,) in cursor.fetchall()}
@@ -359,7 +361,7 @@ class BatchWriter:
             cursor.execute(*self._step_one_from(f"{source} AND furthest_step = 1", [before]))
         return there
 
-    def _insert_postgres(self, rows: list[list]) -> set[str]:
+    def _insert_postgres(self, rows: list[list]) -> set[bytes]:
         # COPY into a bare temporary table, then one statement inserts the members and, from
         # the ids it returns, their audit events and step records: exact even while another
         # import inserts into the same table. It answers with the NIKs it did not insert.

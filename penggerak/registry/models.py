@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from penggerak.core.protection import NIK_DIGEST_BYTES
+
 
 class Community(models.Model):
     """A driving community (komunitas penggerak) that registers and serves members."""
@@ -84,11 +86,12 @@ class Member(models.Model):
     full_name = models.CharField(_("nama lengkap"), max_length=150)
     # Lower-cased, accent-free name: prefix search uses its index on SQLite and PostgreSQL alike.
     search_name = models.CharField(max_length=150, editable=False)
-    # Unique through Meta.constraints and indexed through Meta.indexes rather than with
-    # unique=True / db_index=True: on PostgreSQL those add a second, pattern-matching index
-    # (``_like``) to every character column, which no query here uses and every insert pays
-    # for (see benchmarks/bench_import.py).
-    nik_digest = models.CharField(max_length=64, editable=False)
+    # Unique through Meta.constraints; the other indexes through Meta.indexes rather than
+    # with db_index=True: on PostgreSQL that adds a second, pattern-matching index (``_like``)
+    # to every character column, which no query here uses and every insert pays for (see
+    # benchmarks/bench_import.py). The digest is 16 raw bytes, not hex text: the unique index
+    # every new member goes through is half as wide.
+    nik_digest = models.BinaryField(max_length=NIK_DIGEST_BYTES)
     nik_ciphertext = models.TextField(editable=False)
     nik_masked = models.CharField(_("NIK"), max_length=16, editable=False)
     birth_date = models.DateField(_("tanggal lahir"))

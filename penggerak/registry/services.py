@@ -118,7 +118,7 @@ def _clean_village(errors: _FieldErrors, village_code: str | None) -> Region | N
     return village
 
 
-def _duplicate_nik_error(*, actor: Any, digest: str) -> DomainError:
+def _duplicate_nik_error(*, actor: Any, digest: bytes) -> DomainError:
     """Name the other community only when the actor may see that member (no leaks)."""
     existing = Member.objects.select_related("community").filter(nik_digest=digest).first()
     message: Any
@@ -999,7 +999,7 @@ def agreement_create(
     return agreement
 
 
-def nik_lookup_digest(nik: str) -> str:
+def nik_lookup_digest(nik: str) -> bytes:
     """Digest of a NIK as typed (separators allowed), for lookups by other apps."""
     return nik_digest(normalize_nik(nik))
 

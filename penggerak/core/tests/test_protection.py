@@ -24,7 +24,7 @@ def fresh_keys():
 def test_digest_is_keyed_and_stable():
     assert protection.nik_digest(NIK) == protection.nik_digest(NIK)
     assert protection.nik_digest(NIK) != protection.nik_digest("3273015707900002")
-    assert len(protection.nik_digest(NIK)) == 64
+    assert len(protection.nik_digest(NIK)) == 16
 
 
 def test_digest_depends_on_the_secret_key(settings):
@@ -66,11 +66,11 @@ def test_rotation_reencrypts_and_rehashes_every_member(settings, community):
         assert member.nik_digest == protection.nik_digest(nik)
 
 
-def test_digest_is_hmac_sha256_of_the_nik():
+def test_digest_is_the_first_128_bits_of_hmac_sha256_of_the_nik():
     import hashlib
     import hmac
 
-    expected = hmac.new(protection._hash_key(), NIK.encode(), hashlib.sha256).hexdigest()
+    expected = hmac.new(protection._hash_key(), NIK.encode(), hashlib.sha256).digest()[:16]
     assert protection.nik_digest(NIK) == expected
 
 
