@@ -62,6 +62,7 @@ _EMPTY_OBJECT = "'{}'"
 _EMPTY_LIST = "'[]'"
 # Which of Candidate.raw holds the value as written, for the columns that rescue changes.
 _RAW_POSITION = {"phone": 0, "email": 1, "village": 2}
+_NONE: list[Problem] = []  # shared by the many rows without warnings; never appended to
 _FILLABLE = ("full_name", "phone", "email", "village_id", "address")
 # Files from this size on are checked in worker processes (below, forking costs more than it
 # saves); ``ImportOptions.workers`` overrides.
@@ -581,7 +582,7 @@ def _import_members(path: Path, report_path: Path, options: ImportOptions) -> Su
                     pending.extend(Problem(*problem) for problem in problems)
                     continue
                 digest, community_id, step_one_done, member_row, raw = new_member
-                warnings = [Problem(*problem) for problem in problems]
+                warnings = [Problem(*problem) for problem in problems] if problems else _NONE
                 batch.append(
                     Candidate(
                         number,
