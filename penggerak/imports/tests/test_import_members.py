@@ -420,3 +420,19 @@ def test_imported_members_reach_the_dashboard_figures(tmp_path, community):
     assert rollups_diff() == {}
     run(path, tmp_path, community, consent=True, dry_run=True)
     assert rollups_diff() == {}
+
+
+def test_batches_start_small_and_double_up_to_the_batch_size(tmp_path, community, monkeypatch):
+    from penggerak.imports import members
+
+    monkeypatch.setattr(members, "FIRST_BATCH_SIZE", 2)
+    rows = [["Nama", "NIK"]] + [[f"Anggota {n}", nik(n)] for n in range(1, 24)]
+    committed: list[int] = []
+
+    def on_batch(summary):
+        committed.append(Member.objects.count())  # what the page shows is in the database
+
+    path = write_csv(tmp_path / "a.csv", rows)
+    summary, _ = run(path, tmp_path, community, batch_size=8, on_batch=on_batch)
+    assert summary["created"] == 23
+    assert committed == [2, 6, 14, 22, 23]  # batches of 2, 4, 8, 8 and the rest
