@@ -50,13 +50,13 @@ from penggerak.registry.models import Community, Member, MemberStep, StepCount
 from penggerak.registry.services import CONSENT_PURPOSE, CONSENT_TEXT_VERSION
 
 # Rows per transaction. Each commit writes out every index page the batch touched, and the NIK
-# digest, name and phone indexes are touched all over: at 2,000,000 rows, 100,000-row batches
-# write a fifth of what 20,000-row ones did (benchmarks/bench_import.py). A crash redoes at
-# most one batch; a batch's candidates take about 100 MB.
+# digest, name and phone indexes are touched all over: at 2,000,000 rows on SQLite the commits
+# took 11 s with 100,000-row batches and 50 s with 20,000-row ones (benchmarks/bench_import.py).
+# A crash redoes at most one batch; a batch's candidates take about 100 MB.
 BATCH_SIZE = 100_000
 # The first batch is smaller, and each next one twice the size up to BATCH_SIZE: writing starts
-# after 20,000 checked rows instead of 100,000 (a 200,000-row file took 12.7 s instead of 9.6 s
-# with full-size batches from the start), and the first figures reach the page sooner.
+# after 20,000 checked rows instead of 100,000 (a 200,000-row file: 8.8-9.8 s, and 12.7 s with
+# full-size batches from the start), and the first figures reach the page sooner.
 FIRST_BATCH_SIZE = 20_000
 HEADER_SEARCH_ROWS = 30
 # Test hook only: crash (os._exit) after this many committed batches, to prove re-runs.
