@@ -187,26 +187,23 @@ class BatchWriter:
         # finds the others as it inserts, with no separate look-up of every NIK. Model
         # instances only for the NIKs that were there, to merge them.
         there = self._insert(batch)
-        existing = (
-            {
-                m.nik_digest: m
-                for m in Member.objects.filter(nik_digest__in=there).only(
-                    "id",
-                    "nik_digest",
-                    "community_id",
-                    "full_name",
-                    "phone",
-                    "email",
-                    "village_id",
-                    "region_id",
-                    "address",
-                    "consent_given_at",
-                    "furthest_step",
-                )
-            }
-            if there
-            else {}
-        )
+        # An empty ``there`` (the usual case) sends no query: Django answers ``IN ()`` itself.
+        existing = {
+            m.nik_digest: m
+            for m in Member.objects.filter(nik_digest__in=there).only(
+                "id",
+                "nik_digest",
+                "community_id",
+                "full_name",
+                "phone",
+                "email",
+                "village_id",
+                "region_id",
+                "address",
+                "consent_given_at",
+                "furthest_step",
+            )
+        }
         if len(existing) != len(there):
             # Only on PostgreSQL: a member that stopped the insert has gone since; decide again.
             raise IntegrityError("a conflicting member is no longer there")
