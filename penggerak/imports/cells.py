@@ -174,7 +174,7 @@ def parse_date(cell: object) -> tuple[dt.date | None, str | None]:
         return None, None
     match = _NUMERIC_DATE.match(text)
     if match:
-        day, month, year = (int(part) for part in match.groups())
+        day, month, year = map(int, match.groups())
         if len(match.group(3)) == 2:
             this_year = dt.date.today().year
             year += 2000 if 2000 + year <= this_year else 1900
@@ -182,7 +182,7 @@ def parse_date(cell: object) -> tuple[dt.date | None, str | None]:
         return (found, None) if found else (None, "date_invalid")
     match = _ISO_DATE.match(text)
     if match:
-        year, month, day = (int(part) for part in match.groups())
+        year, month, day = map(int, match.groups())
         found = _safe_date(year, month, day)
         return (found, None) if found else (None, "date_invalid")
     match = _WORD_DATE.match(text)

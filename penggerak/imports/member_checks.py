@@ -83,27 +83,33 @@ class MemberRowLayout:
     def positions(self) -> dict[str, int]:
         return {name: index for index, name in enumerate(self.attnames)}
 
+    @cached_property
+    def _template(self) -> list:
+        """A row holding the shared values; ``row`` copies it and sets the rest by position
+        (a fifth of a worker's time went into building each row through a dict)."""
+        return [self.shared[name] for name in self.attnames]
+
     def row(self, draft: Draft, token: str) -> list:
         values = draft.values
-        record = self.shared.copy()
-        record.update(
-            full_name=values["full_name"],
-            search_name=search_text(values["full_name"]),
-            nik_digest=draft.digest,
-            nik_ciphertext=token,
-            nik_masked=nik_mask(draft.nik),
-            birth_date=self._date(values["birth_date"]),
-            sex=values["sex"],
-            phone=values["phone"],
-            email=values["email"],
-            village_id=values["village_id"],
-            region_id=values["village_id"] or draft.community.regency_id,
-            address=values["address"],
-            community_id=draft.community.pk,
-            joined_on=self._date(values["joined_on"]) if values["joined_on"] else self.today,
-            furthest_step=1 if self.step_one_done(values) else 0,
-        )
-        return [record[name] for name in self.attnames]
+        at = self.positions
+        record = self._template.copy()
+        record[at["full_name"]] = values["full_name"]
+        record[at["search_name"]] = search_text(values["full_name"])
+        record[at["nik_digest"]] = draft.digest
+        record[at["nik_ciphertext"]] = token
+        record[at["nik_masked"]] = nik_mask(draft.nik)
+        record[at["birth_date"]] = self._date(values["birth_date"])
+        record[at["sex"]] = values["sex"]
+        record[at["phone"]] = values["phone"]
+        record[at["email"]] = values["email"]
+        record[at["village_id"]] = values["village_id"]
+        record[at["region_id"]] = values["village_id"] or draft.community.regency_id
+        record[at["address"]] = values["address"]
+        record[at["community_id"]] = draft.community.pk
+        joined_on = values["joined_on"]
+        record[at["joined_on"]] = self._date(joined_on) if joined_on else self.today
+        record[at["furthest_step"]] = 1 if self.step_one_done(values) else 0
+        return record
 
     def step_one_done(self, values: dict) -> bool:
         """Step 1 is done at once when consent is given and there is a phone (registry rule)."""
@@ -335,7 +341,7 @@ def check_chunk(
                 layout.row(draft, next(tokens)),
                 draft.raw,
             )
-        rows = tuple(problem.as_row() for problem in problems)
+        rows = tuple(problem.as_row() for problem in problems) if problems else ()
         outcomes.append((number, nik_value, key, early, rows, new_member))
     return outcomes, skipped
 
