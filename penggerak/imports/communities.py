@@ -6,7 +6,7 @@ transaction; a re-run skips rows whose code (slug) already exists.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,8 @@ from penggerak.core.identity import validate_email, validate_phone
 from penggerak.core.regiondata import match_region
 from penggerak.imports import cells as rescue
 from penggerak.imports.headers import COMMUNITY_HEADERS, build_lookup, is_blank, map_headers
-from penggerak.imports.members import HEADER_SEARCH_ROWS, NoHeaderRow, Summary
-from penggerak.imports.readers import read_rows
+from penggerak.imports.members import HEADER_SEARCH_ROWS, NoHeaderRow, Summary, sheets_left_out
+from penggerak.imports.readers import Row, read_rows
 from penggerak.imports.report import Problem, ReportWriter, message
 from penggerak.registry.models import Community
 from penggerak.registry.services import community_add_coordinator, community_create
@@ -64,23 +64,17 @@ def import_communities(
 
 def _import(path, report_path, actor, dry_run, overrides, announce, on_invite, on_row) -> Summary:
     rows = read_rows(path)
-    lookup = build_lookup(COMMUNITY_HEADERS)
-    mapping: dict[int, str] = {}
-    for number, cells in rows:
-        mapping = map_headers(cells, lookup, overrides)
-        if {"name", "regency"} <= set(mapping.values()):
-            break
-        if number >= HEADER_SEARCH_ROWS:
-            mapping = {}
-            break
-    if not mapping or not {"name", "regency"} <= set(mapping.values()):
+    found = _find_header(rows, overrides)
+    if found is None:
         raise NoHeaderRow(
             "Baris judul kolom tidak ditemukan: perlu kolom Nama Komunitas dan Kabupaten/Kota. "
             "/ No header row found: the name and regency columns are required."
         )
+    _, mapping = found
     summary = Summary(report=str(report_path))
     report = ReportWriter(report_path)
     try:
+        report.write(sheets_left_out(path, lambda later: _find_header(later, overrides)))
         for number, cells in rows:
             if is_blank(cells):
                 continue
@@ -106,6 +100,18 @@ def _import(path, report_path, actor, dry_run, overrides, announce, on_invite, o
         report.close()
     summary.warnings = report.warnings
     return summary
+
+
+def _find_header(rows: Iterator[Row], overrides: dict[str, str]) -> tuple[int, dict] | None:
+    """The first row (of the first 30) naming the name and regency columns."""
+    lookup = build_lookup(COMMUNITY_HEADERS)
+    for number, cells in rows:
+        mapping = map_headers(cells, lookup, overrides)
+        if {"name", "regency"} <= set(mapping.values()):
+            return number, mapping
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    return None
 
 
 def _one(number, values, name, actor, dry_run, problems, announce, on_invite) -> str:

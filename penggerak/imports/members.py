@@ -43,7 +43,7 @@ from penggerak.imports.member_checks import (
     chunked,
     default_workers,
 )
-from penggerak.imports.readers import UnreadableFile, read_rows
+from penggerak.imports.readers import UnreadableFile, later_sheets, read_rows
 from penggerak.imports.report import Problem, ReportWriter, message
 from penggerak.insights.rollups import rollups_add_members, rollups_add_steps_done
 from penggerak.registry.models import Community, Member, MemberStep, StepCount
@@ -133,22 +133,53 @@ class Candidate:
 # --- header -------------------------------------------------------------------------------
 
 
-def _locate_header(
+def _find_header(
     rows: Iterator[tuple[int, list]], overrides: dict[str, str]
-) -> tuple[dict[int, str], list]:
+) -> tuple[int, dict[int, str], list] | None:
     """Skip title rows: the header is the first row naming a NIK or name column plus one more."""
     lookup = build_lookup(MEMBER_HEADERS)
     for number, cells in rows:
         mapping = map_headers(cells, lookup, overrides)
         fields = set(mapping.values())
         if len(fields) >= 2 and fields & {"nik", "full_name"}:
-            return mapping, cells
+            return number, mapping, cells
         if number >= HEADER_SEARCH_ROWS:
             break
-    raise NoHeaderRow(
-        "Baris judul kolom (header) tidak ditemukan: perlu kolom NIK atau Nama. / "
-        "No header row found: a NIK or name column is required."
-    )
+    return None
+
+
+def _locate_header(
+    rows: Iterator[tuple[int, list]], overrides: dict[str, str]
+) -> tuple[dict[int, str], list]:
+    found = _find_header(rows, overrides)
+    if found is None:
+        raise NoHeaderRow(
+            "Baris judul kolom (header) tidak ditemukan: perlu kolom NIK atau Nama. / "
+            "No header row found: a NIK or name column is required."
+        )
+    _, mapping, cells = found
+    return mapping, cells
+
+
+def sheets_left_out(
+    path: Path, find_header: Callable[[Iterator[tuple[int, list]]], tuple | None]
+) -> list[Problem]:
+    """A warning for each later sheet of a workbook that holds a list too (``find_header``
+    finds its header row: ``(number, ...)`` or None): only the first sheet is imported, and
+    the report says so rather than leaving rows out without a word. Sheets without a header
+    (instructions, totals) pass."""
+    problems = []
+    for name, rows in later_sheets(path):
+        try:
+            found = find_header(rows)
+        except Exception:  # the first sheet was read; a broken later one must not stop that
+            text = message("sheet_unreadable", sheet=name)
+            problems.append(Problem(1, "", name, "warning", "sheet_unreadable", text))
+            continue
+        if found is not None:
+            text = message("sheet_not_imported", sheet=name)
+            problems.append(Problem(found[0], "", name, "warning", "sheet_not_imported", text))
+    return problems
 
 
 # --- batch write --------------------------------------------------------------------------
@@ -565,6 +596,7 @@ def _import_members(path: Path, report_path: Path, options: ImportOptions) -> Su
             options.on_batch(summary)
 
     try:
+        report.write(sheets_left_out(path, lambda rows: _find_header(rows, options.header_map)))
         in_flight = options.batch_size // CHUNK_ROWS + 2
         for outcomes, skipped in checked_chunks(
             chunked(rows, CHUNK_ROWS), config, workers, in_flight

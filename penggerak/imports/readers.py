@@ -71,22 +71,50 @@ def read_xlsx(path: Path) -> Iterator[Row]:
 
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
-        sheet = workbook.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(cells)
+        yield from _xlsx_rows(workbook.worksheets[0])
     finally:
         workbook.close()
+
+
+def _xlsx_rows(sheet) -> Iterator[Row]:
+    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        yield number, list(cells)
 
 
 def read_ods(path: Path) -> Iterator[Row]:
     from python_calamine import CalamineWorkbook
 
-    workbook = CalamineWorkbook.from_path(str(path))
-    sheet = workbook.get_sheet_by_index(0)
+    yield from _ods_rows(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0))
+
+
+def _ods_rows(sheet) -> Iterator[Row]:
     # Rows above the used range are empty; keep the numbers a person sees.
     first_row = sheet.start[0] if sheet.start else 0
     for offset, cells in enumerate(sheet.iter_rows()):
         yield first_row + offset + 1, [None if cell == "" else cell for cell in cells]
+
+
+def later_sheets(path: str | Path) -> Iterator[tuple[str, Iterator[Row]]]:
+    """The sheets after the first of an XLSX or ODS workbook, by name, each as rows read on
+    demand (nothing for CSV). Only the first sheet is imported; the imports look here for
+    lists they would otherwise leave out without a word."""
+    path = Path(path)
+    kind = _kind(path)
+    if kind == "xlsx":
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            for sheet in workbook.worksheets[1:]:
+                yield sheet.title, _xlsx_rows(sheet)
+        finally:
+            workbook.close()
+    elif kind == "ods":
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_path(str(path))
+        for index, name in enumerate(book.sheet_names[1:], start=1):
+            yield name, _ods_rows(book.get_sheet_by_index(index))
 
 
 def _kind(path: Path) -> str:

@@ -28,6 +28,12 @@ MESSAGES: dict[str, str] = {
         "anggota adalah tindakan terpisah."
     ),
     "row_skipped": "Baris tanpa nama dan NIK (misalnya baris JUMLAH atau catatan) dilewati.",
+    "sheet_not_imported": (
+        'Lembar "{sheet}" juga berisi daftar (baris ini adalah judul kolomnya), tetapi hanya '
+        "lembar pertama yang diimpor; baris-baris lembar itu tidak dibaca. Pindahkan ke lembar "
+        "pertama atau impor sebagai berkas tersendiri."
+    ),
+    "sheet_unreadable": ('Lembar "{sheet}" tidak dapat dibaca; hanya lembar pertama yang diimpor.'),
     "date_invalid": "Tanggal tidak dikenali; kolom dikosongkan. Contoh: 17/08/1980.",
     "sex_invalid": "Jenis kelamin tidak dikenali (gunakan L/P); kolom dikosongkan.",
     "village_not_found": "Desa/kelurahan tidak ditemukan di wilayah komunitas; kolom dikosongkan.",

@@ -43,6 +43,7 @@ MEMBER_HELP = (
     "dan dilaporkan.",
     "8. Baris contoh (Siti Aminah) dihapus sebelum mengunggah.",
     "9. Mengunggah berkas yang sama dua kali aman: anggota yang sudah ada tidak digandakan.",
+    "10. Hanya lembar pertama (Anggota) yang diimpor: semua anggota ditulis di lembar itu.",
 )
 COMMUNITY_COLUMNS = (
     ("Nama Komunitas", "Komunitas Bandung Juara", False, 30),
@@ -63,6 +64,7 @@ COMMUNITY_HELP = (
     "sekali pakai yang tampil di halaman hasil impor.",
     "4. Kolom HP Koordinator berformat Teks: ketik 0 di depan nomor.",
     "5. Baris contoh dihapus sebelum mengunggah.",
+    "6. Hanya lembar pertama (Komunitas) yang diimpor.",
 )
 
 

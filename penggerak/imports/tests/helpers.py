@@ -23,13 +23,18 @@ def write_csv(path: Path, rows: list[list], *, delimiter=",", encoding="utf-8") 
     return path
 
 
-def write_xlsx(path: Path, rows: list[list]) -> Path:
+def write_xlsx(path: Path, rows: list[list], *, more_sheets: dict | None = None) -> Path:
+    """The rows on the first sheet; ``more_sheets`` maps later sheets' names to their rows."""
     from openpyxl import Workbook
 
     workbook = Workbook()
     sheet = workbook.active
     for row in rows:
         sheet.append(row)
+    for name, sheet_rows in (more_sheets or {}).items():
+        later = workbook.create_sheet(name)
+        for row in sheet_rows:
+            later.append(row)
     workbook.save(path)
     return path
 
@@ -53,19 +58,27 @@ def _ods_cell(value) -> str:
     )
 
 
-def write_ods(path: Path, rows: list[list]) -> Path:
-    """The smallest ODS spreadsheet programs (and python-calamine) accept."""
+def _ods_table(name: str, rows: list[list]) -> str:
     body = "".join(
         "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
         for row in rows
+    )
+    return f'<table:table table:name="{escape(name)}">{body}</table:table>'
+
+
+def write_ods(path: Path, rows: list[list], *, more_sheets: dict | None = None) -> Path:
+    """The smallest ODS spreadsheet programs (and python-calamine) accept; ``more_sheets`` as
+    in ``write_xlsx``."""
+    tables = _ods_table("Anggota", rows) + "".join(
+        _ods_table(name, sheet_rows) for name, sheet_rows in (more_sheets or {}).items()
     )
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
         ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
         ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        '<office:body><office:spreadsheet><table:table table:name="Anggota">'
-        f"{body}</table:table></office:spreadsheet></office:body></office:document-content>"
+        "<office:body><office:spreadsheet>"
+        f"{tables}</office:spreadsheet></office:body></office:document-content>"
     )
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?>'

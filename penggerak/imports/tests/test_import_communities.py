@@ -96,3 +96,23 @@ def test_communities_dry_run(tmp_path, secretariat, capsys):
     )
     assert json.loads(capsys.readouterr().out.splitlines()[-1])["created"] == 1
     assert not Community.objects.filter(slug="a").exists()
+
+
+def test_a_later_sheet_with_communities_is_reported(tmp_path, secretariat, capsys):
+    from penggerak.imports.communities import import_communities
+
+    path = write_xlsx(
+        tmp_path / "komunitas.xlsx",
+        [HEADER[:3], ["OK OCE Bandung", "okoce-bandung", "Kota Bandung"]],
+        more_sheets={"Jawa Timur": [HEADER[:3], ["OK OCE Surabaya", "", "Kota Surabaya"]]},
+    )
+    summary = import_communities(path, tmp_path / "r.csv", actor=secretariat, announce=lambda _: 0)
+    assert (summary.created, summary.warnings) == (1, 1)
+    assert read_report(tmp_path / "r.csv")[1][:5] == [
+        "1",
+        "",
+        "Jawa Timur",
+        "warning",
+        "sheet_not_imported",
+    ]
+    assert not Community.objects.filter(name="OK OCE Surabaya").exists()

@@ -188,6 +188,57 @@ def test_ods(tmp_path, community):
     assert Member.objects.get().phone == "+6281234567890"
 
 
+@pytest.mark.parametrize("writer", [write_xlsx, write_ods], ids=["xlsx", "ods"])
+def test_later_sheets_with_a_list_are_reported_not_left_out_silently(tmp_path, community, writer):
+    path = writer(
+        tmp_path / f"anggota.{'xlsx' if writer is write_xlsx else 'ods'}",
+        [["Nama", "NIK"], ["Siti", nik(1)]],
+        more_sheets={
+            "Desa Sukamaju": [
+                ["Anggota Desa Sukamaju"],
+                ["Nama Lengkap", "No KTP"],
+                ["Ani", nik(2)],
+            ],
+            "Petunjuk": [["Isi satu baris per anggota."], ["NIK: 16 digit, format Teks."]],
+            "Rekap": [["Desa", "Jumlah"], ["Sukamaju", 1]],
+        },
+    )
+    summary, report = run(path, tmp_path, community)
+    # Only the first sheet is imported; the sheet holding a list says so, the others pass.
+    assert (summary["rows"], summary["created"], summary["warnings"]) == (1, 1, 1)
+    assert Member.objects.get().full_name == "Siti"
+    row, column, value, severity, code, text = report[1]
+    assert (row, column, value, severity, code) == (
+        "2",
+        "",
+        "Desa Sukamaju",
+        "warning",
+        "sheet_not_imported",
+    )
+    assert text.startswith('Lembar "Desa Sukamaju" juga berisi daftar')
+
+
+def test_a_later_sheet_that_cannot_be_read_is_reported(tmp_path):
+    from penggerak.imports import members as members_module
+
+    def broken(rows):
+        raise ValueError("rusak")  # what a parser error in that sheet's XML looks like
+
+    path = write_xlsx(
+        tmp_path / "anggota.xlsx",
+        [["Nama", "NIK"], ["Siti", nik(1)]],
+        more_sheets={"Lama": [["Nama", "NIK"]]},
+    )
+    problems = members_module.sheets_left_out(path, broken)
+    assert [(p.row, p.value, p.code) for p in problems] == [(1, "Lama", "sheet_unreadable")]
+
+
+def test_csv_has_no_later_sheets(tmp_path, community):
+    path = write_csv(tmp_path / "a.csv", [["Nama", "NIK"], ["Siti", nik(1)]])
+    summary, report = run(path, tmp_path, community)
+    assert (summary["created"], summary["warnings"], report[1:]) == (1, 0, [])
+
+
 @pytest.mark.parametrize(
     "stated",
     ["14/03/1985", "14-03-1985", "14.03.1985", "1985-03-14", "14 Maret 1985", "14 Mar 1985"],
