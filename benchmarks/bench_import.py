@@ -10,8 +10,9 @@ inserts it with one executemany (SQLite, WAL) or COPY (PostgreSQL) into a plain 
 unique NIK index and two more indexes; "import" is ``python -m penggerak import members`` as a
 whole process after migrate and one community, with DEBUG off as in production. Prints rows/s,
 the ratio and peak memory: the summed PSS of the import and its checking worker (sampled), and
-the largest single process's peak RSS. Goal: import within 3x raw, under 500 MB. Never fails on
-slowness.
+the largest single process's peak RSS, and the CPU time the import used (with, for a
+PostgreSQL server on this machine, the server's): on two cores their sum over two is a floor
+under the wall time. Goal: import within 3x raw, under 500 MB. Never fails on slowness.
 """
 
 from __future__ import annotations
@@ -163,21 +164,50 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-class MemorySampler(threading.Thread):
-    """Samples the summed PSS of the import's processes every 0.2 s; keeps the peak."""
+def _postgres_cpu_seconds() -> dict[int, float]:
+    """CPU time so far of each PostgreSQL server process on this machine (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        if name.startswith("postgres"):
+            fields = stat[stat.rindex(")") + 2 :].split()
+            found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return found
 
-    def __init__(self, pid: int):
+
+class MemorySampler(threading.Thread):
+    """Samples the summed PSS of the import's processes every 0.2 s; keeps the peak. With
+    ``server_cpu``, also the CPU time of the PostgreSQL processes (a backend's figures are
+    gone once it exits, so they are sampled as they grow)."""
+
+    def __init__(self, pid: int, *, server_cpu: bool = False):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak_kb = 0
         self.processes = 1
         self.done = threading.Event()
+        self.server_cpu = server_cpu
+        self._server_start = _postgres_cpu_seconds() if server_cpu else {}
+        self._server_latest = dict(self._server_start)
 
     def run(self) -> None:
         while not self.done.wait(0.2):
             tree = _process_tree(self.pid)
             self.processes = max(self.processes, len(tree))
             self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in tree))
+            if self.server_cpu:
+                self._server_latest.update(_postgres_cpu_seconds())
+
+    def server_seconds(self) -> float:
+        start = self._server_start
+        return sum(cpu - start.get(pid, 0.0) for pid, cpu in self._server_latest.items())
 
 
 def run(args: list[str], env: dict) -> subprocess.CompletedProcess:
@@ -257,7 +287,9 @@ def main() -> None:
         text=True,
     )
     assert child.stdout is not None
-    sampler = MemorySampler(child.pid)
+    # The server's CPU can be read only when it runs on this machine.
+    local = postgres and any(h in url for h in ("@127.0.0.1", "@localhost", "@/", "@:"))
+    sampler = MemorySampler(child.pid, server_cpu=local)
     sampler.start()
     output = child.stdout.read()
     # wait4 gives this child's own rusage (RUSAGE_CHILDREN would include migrate).
@@ -274,6 +306,17 @@ def main() -> None:
         f"summed PSS sampled every 0.2 s), largest process {usage.ru_maxrss / 1024:.0f} MB RSS "
         f"(goal < 500 MB)"
     )
+    client = usage.ru_utime + usage.ru_stime  # wait4: the import and its reaped workers
+    cores = len(os.sched_getaffinity(0))
+    if sampler.server_cpu:
+        server = sampler.server_seconds()
+        print(
+            f"cpu: import processes {client:.1f}s, PostgreSQL server {server:.1f}s; "
+            f"{client + server:.1f} core-seconds on {cores} cores, at the least "
+            f"{(client + server) / cores:.1f}s of wall time however well they overlap"
+        )
+    else:
+        print(f"cpu: import processes {client:.1f}s on {cores} cores")
     if postgres:
         _postgres_scratch(url, create=False)
     if not options.keep:

@@ -114,7 +114,13 @@ def later_sheets(path: str | Path) -> Iterator[tuple[str, Iterator[Row]]]:
 
         book = CalamineWorkbook.from_path(str(path))
         for index, name in enumerate(book.sheet_names[1:], start=1):
-            yield name, _ods_rows(book.get_sheet_by_index(index))
+            yield name, _ods_sheet(book, index)
+
+
+def _ods_sheet(book, index: int) -> Iterator[Row]:
+    # The sheet is opened on the first row asked for: a sheet that cannot be read fails in
+    # its reader's hands, and the sheets before it are still looked at.
+    yield from _ods_rows(book.get_sheet_by_index(index))
 
 
 def _kind(path: Path) -> str:
