@@ -12,7 +12,9 @@ whole process after migrate and one community, with DEBUG off as in production. 
 the ratio and peak memory: the summed PSS of the import and its checking worker (sampled), and
 the largest single process's peak RSS, and the CPU time the import used (with, for a
 PostgreSQL server on this machine, the server's): on two cores their sum over two is a floor
-under the wall time. Goal: import within 3x raw, under 500 MB. Never fails on slowness.
+under the wall time. On PostgreSQL it then runs ``import_breakdown.py`` (the server's time per
+row, statement by statement). Goal: import within 3x raw, under 500 MB. Never fails on
+slowness.
 """
 
 from __future__ import annotations
@@ -318,6 +320,10 @@ def main() -> None:
     else:
         print(f"cpu: import processes {client:.1f}s on {cores} cores")
     if postgres:
+        # Where the server's time goes, on the members table as the import left it.
+        breakdown = [sys.executable, str(ROOT / "benchmarks" / "import_breakdown.py")]
+        rows = ["--rows", str(min(100_000, options.rows // 2))]
+        subprocess.run([*breakdown, *rows], cwd=ROOT, env=env, check=False)
         _postgres_scratch(url, create=False)
     if not options.keep:
         import shutil
