@@ -16,9 +16,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def today_event(community, course):
+    # Starts today (local) and runs until after midnight: open whatever the hour of the run.
     start = timezone.localtime().replace(hour=0, minute=1, second=0, microsecond=0)
     return EventFactory(
-        community=community, course=course, starts_at=start, ends_at=start + dt.timedelta(hours=23)
+        community=community, course=course, starts_at=start, ends_at=start + dt.timedelta(days=1)
     )
 
 
