@@ -99,6 +99,7 @@ def _import(path, report_path, actor, dry_run, overrides, announce, on_invite, o
     finally:
         report.close()
     summary.warnings = report.warnings
+    summary.kinds = report.kinds()
     return summary
 
 

@@ -99,6 +99,9 @@ class Summary:
     refused: int = 0
     warnings: int = 0
     report: str = ""
+    # The report's problems by kind (``ReportWriter.kinds``), for the result page; not part of
+    # the command's JSON line.
+    kinds: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -636,6 +639,7 @@ def _import_members(path: Path, report_path: Path, options: ImportOptions) -> Su
     finally:
         report.close()
     summary.warnings = report.warnings
+    summary.kinds = report.kinds()
     return summary
 
 

@@ -73,8 +73,15 @@ class Problem:
         return (self.row, self.column, self.value, self.severity, self.code, self.message)
 
 
+# Row numbers kept per kind of problem for the result page; the report has them all.
+EXAMPLE_ROWS = 5
+
+
 class ReportWriter:
-    """Appends problems to the report CSV as batches commit; the file is always readable."""
+    """Appends problems to the report CSV as batches commit; the file is always readable.
+
+    Also tallies them by kind (``kinds``): what the result page shows at a glance, so that a
+    coordinator on a phone sees what to fix without opening the report."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -84,6 +91,7 @@ class ReportWriter:
         self._writer.writerow(HEADER)
         self.errors = 0
         self.warnings = 0
+        self._kinds: dict[str, dict] = {}
 
     def write(self, problems: list[Problem]) -> None:
         for problem in problems:
@@ -92,7 +100,30 @@ class ReportWriter:
             else:
                 self.warnings += 1
             self._writer.writerow(problem.as_row())
+            self._tally(problem)
         self._handle.flush()
+
+    def _tally(self, problem: Problem) -> None:
+        kind = self._kinds.get(problem.code)
+        if kind is None:
+            kind = self._kinds[problem.code] = {
+                "code": problem.code,
+                "severity": problem.severity,
+                "column": problem.column,
+                "message": problem.message,  # the first one's: an example
+                "count": 0,
+                "rows": [],
+            }
+        kind["count"] += 1
+        if len(kind["rows"]) < EXAMPLE_ROWS:
+            kind["rows"].append(problem.row)
+
+    def kinds(self) -> list[dict]:
+        """Each kind of problem with its count, first message and first rows: refusals
+        first, then the most frequent."""
+        return sorted(
+            self._kinds.values(), key=lambda k: (k["severity"] != "error", -k["count"], k["code"])
+        )
 
     def close(self) -> None:
         self._handle.close()

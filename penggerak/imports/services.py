@@ -229,6 +229,7 @@ def import_run_execute(run_id: int) -> None:
     csv_report_to_xlsx(private_path(report_csv), private_path(report_xlsx))
     result = summary.as_dict()
     result.pop("report", None)
+    result["kinds"] = summary.kinds
     ImportRun.objects.filter(pk=run.pk).update(
         status=ImportRun.Status.DONE,
         summary=result,

@@ -81,6 +81,7 @@ def _run_context(request: HttpRequest, run: ImportRun) -> dict:
             (_("Ditolak"), run.summary.get("refused", 0)),
             (_("Peringatan"), run.summary.get("warnings", 0)),
         ],
+        "problem_kinds": run.summary.get("kinds", []),
     }
 
 

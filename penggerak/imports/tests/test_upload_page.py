@@ -49,6 +49,7 @@ def test_coordinator_uploads_xlsx_and_sees_result(client, coordinator, community
     run = ImportRun.objects.get()
     assert response.url == reverse("imports:detail", kwargs={"pk": run.pk})
     assert run.status == ImportRun.Status.DONE
+    kinds = run.summary.pop("kinds")
     assert run.summary == {
         "rows": 3,
         "created": 2,
@@ -57,6 +58,7 @@ def test_coordinator_uploads_xlsx_and_sees_result(client, coordinator, community
         "refused": 1,
         "warnings": 0,
     }
+    assert [(k["code"], k["count"], k["rows"]) for k in kinds] == [("nik_missing", 1, [5])]
     assert run.consent and run.actor == coordinator and run.community == community
     assert run.expires_at - run.created_at == dt.timedelta(days=30)
     assert Member.objects.filter(community=community).count() == 2
@@ -65,6 +67,9 @@ def test_coordinator_uploads_xlsx_and_sees_result(client, coordinator, community
     assert page.status_code == 200
     text = page.content.decode()
     assert "Selesai" in text and "laporan.xlsx" in text and "every 2s" not in text
+    # What to fix, at a glance: the kind of problem, its column, how often and where.
+    assert "Masalah yang ditemukan" in text
+    assert "NIK wajib diisi; baris ditolak." in text and "Baris 5" in text
     # The reports: CSV as the CLI writes it, XLSX with the same columns.
     report = client.get(reverse("imports:download", kwargs={"pk": run.pk, "name": "laporan.csv"}))
     rows = list(csv.reader(io.StringIO(b"".join(report.streaming_content).decode())))
@@ -376,3 +381,27 @@ def test_declared_rows_read_without_parsing_the_sheet(tmp_path):
     broken.write_bytes(b"PK\x03\x04 bukan zip")
     assert declared_rows(broken) is None
     assert declared_rows(tmp_path / "tidak-ada.xlsx") is None
+
+
+def test_result_page_lists_problems_by_kind_refusals_first(
+    client, coordinator, community, tmp_path
+):
+    rows = [HEADER]
+    rows += [[i, f"Anggota {i}", nik(i), "12", "", "P"] for i in range(1, 9)]  # bad phones
+    rows += [[9, "Ulang", nik(1), "", "", "P"], [10, "Ulang lagi", nik(2), "", "", "P"]]
+    path = write_xlsx(
+        tmp_path / "anggota.xlsx", rows, more_sheets={"Desa Lain": [HEADER[1:3], ["Ani", nik(20)]]}
+    )
+    upload = SimpleUploadedFile("anggota.xlsx", path.read_bytes())
+    run_url = _post(client, coordinator, community, upload).url
+    kinds = ImportRun.objects.get().summary["kinds"]
+    assert [(k["severity"], k["code"], k["count"]) for k in kinds] == [
+        ("error", "nik_duplicate_in_file", 2),
+        ("warning", "phone_invalid", 8),
+        ("warning", "sheet_not_imported", 1),
+    ]
+    assert kinds[1]["rows"] == [2, 3, 4, 5, 6]  # the first five; the report has them all
+    text = client.get(run_url).content.decode()
+    assert text.index("sudah muncul di baris sebelumnya") < text.index("Kolom dikosongkan")
+    assert "Baris 2, 3, 4, 5, 6 dan lainnya (lihat laporan)" in text
+    assert "Lembar &quot;Desa Lain&quot; juga berisi daftar" in text
