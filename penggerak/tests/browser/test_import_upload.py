@@ -49,6 +49,11 @@ def test_coordinator_uploads_xlsx_and_downloads_report(
         page.get_by_role("button", name="Unggah dan impor").click()
         expect(page.locator(".import-run__status")).to_have_text("Selesai")
     expect(page.locator(".import-run__summary")).to_contain_text("Dibuat")
+    # What to fix, on the phone's screen: the refused row's problem and where it is.
+    problem = page.locator(".import-run__problem")
+    expect(problem).to_contain_text("NIK wajib diisi; baris ditolak.")
+    expect(problem).to_contain_text("Baris 4")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     with page.expect_download() as info:
         page.get_by_role("link", name="Laporan CSV").click()
     path = info.value.path()
