@@ -33,7 +33,7 @@ MESSAGES: dict[str, str] = {
         "lembar pertama yang diimpor; baris-baris lembar itu tidak dibaca. Pindahkan ke lembar "
         "pertama atau impor sebagai berkas tersendiri."
     ),
-    "sheet_unreadable": ('Lembar "{sheet}" tidak dapat dibaca; hanya lembar pertama yang diimpor.'),
+    "sheet_unreadable": 'Lembar "{sheet}" tidak dapat dibaca; hanya lembar pertama yang diimpor.',
     "date_invalid": "Tanggal tidak dikenali; kolom dikosongkan. Contoh: 17/08/1980.",
     "sex_invalid": "Jenis kelamin tidak dikenali (gunakan L/P); kolom dikosongkan.",
     "village_not_found": "Desa/kelurahan tidak ditemukan di wilayah komunitas; kolom dikosongkan.",
@@ -91,7 +91,7 @@ class ReportWriter:
         self._writer.writerow(HEADER)
         self.errors = 0
         self.warnings = 0
-        self._kinds: dict[str, dict] = {}
+        self._kinds: dict[tuple[str, str], dict] = {}
 
     def write(self, problems: list[Problem]) -> None:
         for problem in problems:
@@ -104,9 +104,10 @@ class ReportWriter:
         self._handle.flush()
 
     def _tally(self, problem: Problem) -> None:
-        kind = self._kinds.get(problem.code)
+        key = (problem.severity, problem.code)
+        kind = self._kinds.get(key)
         if kind is None:
-            kind = self._kinds[problem.code] = {
+            kind = self._kinds[key] = {
                 "code": problem.code,
                 "severity": problem.severity,
                 "column": problem.column,

@@ -259,12 +259,16 @@ def import_runs_expire(*, now: dt.datetime | None = None) -> int:
             directory = private_path(Path(run.stored_file).parent.as_posix())
             if directory != private_root().resolve():
                 shutil.rmtree(directory, ignore_errors=True)
+        # The problems by kind quote the report (values from the file, members' current
+        # values): they go with it; the counts stay.
+        summary = {key: value for key, value in run.summary.items() if key != "kinds"}
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportRun.Status.EXPIRED,
             stored_file="",
             report_csv="",
             report_xlsx="",
             invitations=[],
+            summary=summary,
         )
         expired += 1
     return expired

@@ -333,12 +333,15 @@ def test_expiry_deletes_files_and_marks_runs(client, coordinator, community, tmp
     run = _done_run(client, coordinator, community, tmp_path)
     files = [private_path(p) for p in (run.stored_file, run.report_csv, run.report_xlsx)]
     assert all(f.exists() for f in files)
+    assert run.summary["kinds"]  # the refused row without a NIK
     assert services.import_runs_expire() == 0
     later = run.expires_at + dt.timedelta(seconds=1)
     assert services.import_runs_expire(now=later) == 1
     run.refresh_from_db()
     assert run.status == ImportRun.Status.EXPIRED and not run.stored_file and not run.report_csv
     assert not any(f.exists() for f in files)
+    # What quoted the report goes with it; the counts stay.
+    assert "kinds" not in run.summary and run.summary["refused"] == 1
     client.force_login(coordinator)
     url = reverse("imports:download", kwargs={"pk": run.pk, "name": "laporan.csv"})
     assert client.get(url).status_code == 404
