@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -290,7 +291,7 @@ def main() -> None:
     )
     assert child.stdout is not None
     # The server's CPU can be read only when it runs on this machine.
-    local = postgres and any(h in url for h in ("@127.0.0.1", "@localhost", "@/", "@:"))
+    local = postgres and urlparse(url).hostname in (None, "127.0.0.1", "localhost", "::1")
     sampler = MemorySampler(child.pid, server_cpu=local)
     sampler.start()
     output = child.stdout.read()
