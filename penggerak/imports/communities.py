@@ -20,7 +20,7 @@ from penggerak.core.identity import validate_email, validate_phone
 from penggerak.core.regiondata import match_region
 from penggerak.imports import cells as rescue
 from penggerak.imports.headers import COMMUNITY_HEADERS, build_lookup, is_blank, map_headers
-from penggerak.imports.members import HEADER_SEARCH_ROWS, NoHeaderRow, Summary, sheets_left_out
+from penggerak.imports.members import HEADER_SEARCH_ROWS, NoHeaderRow, SheetsLeftOut, Summary
 from penggerak.imports.readers import Row, read_rows
 from penggerak.imports.report import Problem, ReportWriter, message
 from penggerak.registry.models import Community
@@ -63,7 +63,8 @@ def import_communities(
 
 
 def _import(path, report_path, actor, dry_run, overrides, announce, on_invite, on_row) -> Summary:
-    rows = read_rows(path)
+    left_out = SheetsLeftOut(lambda sheet: _find_header(sheet, overrides))
+    rows = read_rows(path, later=left_out)
     found = _find_header(rows, overrides)
     if found is None:
         raise NoHeaderRow(
@@ -74,7 +75,6 @@ def _import(path, report_path, actor, dry_run, overrides, announce, on_invite, o
     summary = Summary(report=str(report_path))
     report = ReportWriter(report_path)
     try:
-        report.write(sheets_left_out(path, lambda later: _find_header(later, overrides)))
         for number, cells in rows:
             if is_blank(cells):
                 continue
@@ -96,6 +96,7 @@ def _import(path, report_path, actor, dry_run, overrides, announce, on_invite, o
             report.write(problems)
             if on_row:
                 on_row(summary)
+        report.write(left_out.problems)
     finally:
         report.close()
     summary.warnings = report.warnings

@@ -43,7 +43,7 @@ from penggerak.imports.member_checks import (
     chunked,
     default_workers,
 )
-from penggerak.imports.readers import UnreadableFile, later_sheets, read_rows
+from penggerak.imports.readers import UnreadableFile, read_rows
 from penggerak.imports.report import Problem, ReportWriter, message
 from penggerak.insights.rollups import rollups_add_members, rollups_add_steps_done
 from penggerak.registry.models import Community, Member, MemberStep, StepCount
@@ -164,25 +164,27 @@ def _locate_header(
     return mapping, cells
 
 
-def sheets_left_out(
-    path: Path, find_header: Callable[[Iterator[tuple[int, list]]], tuple | None]
-) -> list[Problem]:
-    """A warning for each later sheet of a workbook that holds a list too (``find_header``
-    finds its header row: ``(number, ...)`` or None): only the first sheet is imported, and
-    the report says so rather than leaving rows out without a word. Sheets without a header
-    (instructions, totals) pass."""
-    problems = []
-    for name, rows in later_sheets(path):
+class SheetsLeftOut:
+    """Hears of each later sheet of a workbook (``read_rows(path, later=...)``) and keeps a
+    warning for those that hold a list too (``find_header`` finds a header row in them:
+    ``(number, ...)`` or None): only the first sheet is imported, and the report says so
+    rather than leaving rows out without a word. Sheets without a header (instructions,
+    totals) pass."""
+
+    def __init__(self, find_header: Callable[[Iterator[tuple[int, list]]], tuple | None]):
+        self.find_header = find_header
+        self.problems: list[Problem] = []
+
+    def __call__(self, name: str, rows: Iterator[tuple[int, list]]) -> None:
         try:
-            found = find_header(rows)
-        except Exception:  # the first sheet was read; a broken later one must not stop that
+            found = self.find_header(rows)
+        except Exception:  # the first sheet was read; a broken later one must not undo that
             text = message("sheet_unreadable", sheet=name)
-            problems.append(Problem(1, "", name, "warning", "sheet_unreadable", text))
-            continue
+            self.problems.append(Problem(1, "", name, "warning", "sheet_unreadable", text))
+            return
         if found is not None:
             text = message("sheet_not_imported", sheet=name)
-            problems.append(Problem(found[0], "", name, "warning", "sheet_not_imported", text))
-    return problems
+            self.problems.append(Problem(found[0], "", name, "warning", "sheet_not_imported", text))
 
 
 # --- batch write --------------------------------------------------------------------------
@@ -560,7 +562,8 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def _import_members(path: Path, report_path: Path, options: ImportOptions) -> Summary:
-    rows = read_rows(path)
+    left_out = SheetsLeftOut(lambda sheet: _find_header(sheet, options.header_map))
+    rows = read_rows(path, later=left_out)
     mapping, header_cells = _locate_header(rows, options.header_map)
     reason = f"Impor anggota dari berkas {path.name}"
     writer = BatchWriter(options, reason)
@@ -599,7 +602,6 @@ def _import_members(path: Path, report_path: Path, options: ImportOptions) -> Su
             options.on_batch(summary)
 
     try:
-        report.write(sheets_left_out(path, lambda rows: _find_header(rows, options.header_map)))
         in_flight = options.batch_size // CHUNK_ROWS + 2
         for outcomes, skipped in checked_chunks(
             chunked(rows, CHUNK_ROWS), config, workers, in_flight
@@ -636,6 +638,7 @@ def _import_members(path: Path, report_path: Path, options: ImportOptions) -> Su
                     flush()
                     batch_limit = min(batch_limit * 2, options.batch_size)
         flush()
+        report.write(left_out.problems)  # heard of once the first sheet was read to its end
     finally:
         report.close()
     summary.warnings = report.warnings

@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 Row = tuple[int, list]
@@ -66,12 +66,18 @@ def read_csv(path: Path) -> Iterator[Row]:
         yield from enumerate(reader, start=1)
 
 
-def read_xlsx(path: Path) -> Iterator[Row]:
+LaterSheet = Callable[[str, Iterator[Row]], None]
+
+
+def read_xlsx(path: Path, later: LaterSheet | None = None) -> Iterator[Row]:
     from openpyxl import load_workbook
 
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         yield from _xlsx_rows(workbook.worksheets[0])
+        if later is not None:
+            for sheet in workbook.worksheets[1:]:
+                later(sheet.title, _xlsx_rows(sheet))
     finally:
         workbook.close()
 
@@ -81,10 +87,14 @@ def _xlsx_rows(sheet) -> Iterator[Row]:
         yield number, list(cells)
 
 
-def read_ods(path: Path) -> Iterator[Row]:
+def read_ods(path: Path, later: LaterSheet | None = None) -> Iterator[Row]:
     from python_calamine import CalamineWorkbook
 
-    yield from _ods_rows(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0))
+    workbook = CalamineWorkbook.from_path(str(path))
+    yield from _ods_rows(workbook.get_sheet_by_index(0))
+    if later is not None:
+        for index, name in enumerate(workbook.sheet_names[1:], start=1):
+            later(name, _ods_sheet(workbook, index))
 
 
 def _ods_rows(sheet) -> Iterator[Row]:
@@ -94,33 +104,10 @@ def _ods_rows(sheet) -> Iterator[Row]:
         yield first_row + offset + 1, [None if cell == "" else cell for cell in cells]
 
 
-def later_sheets(path: str | Path) -> Iterator[tuple[str, Iterator[Row]]]:
-    """The sheets after the first of an XLSX or ODS workbook, by name, each as rows read on
-    demand (nothing for CSV). Only the first sheet is imported; the imports look here for
-    lists they would otherwise leave out without a word."""
-    path = Path(path)
-    kind = _kind(path)
-    if kind == "xlsx":
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        try:
-            for sheet in workbook.worksheets[1:]:
-                yield sheet.title, _xlsx_rows(sheet)
-        finally:
-            workbook.close()
-    elif kind == "ods":
-        from python_calamine import CalamineWorkbook
-
-        book = CalamineWorkbook.from_path(str(path))
-        for index, name in enumerate(book.sheet_names[1:], start=1):
-            yield name, _ods_sheet(book, index)
-
-
-def _ods_sheet(book, index: int) -> Iterator[Row]:
+def _ods_sheet(workbook, index: int) -> Iterator[Row]:
     # The sheet is opened on the first row asked for: a sheet that cannot be read fails in
-    # its reader's hands, and the sheets before it are still looked at.
-    yield from _ods_rows(book.get_sheet_by_index(index))
+    # the hands of whoever reads it, and the sheets after it are still looked at.
+    yield from _ods_rows(workbook.get_sheet_by_index(index))
 
 
 def _kind(path: Path) -> str:
@@ -160,14 +147,22 @@ def declared_rows(path: str | Path) -> int | None:
     return rows if isinstance(rows, int) and rows > 0 else None
 
 
-def read_rows(path: str | Path) -> Iterator[Row]:
-    """Rows of the first sheet; raises UnreadableFile before yielding when it cannot start."""
+def read_rows(path: str | Path, *, later: LaterSheet | None = None) -> Iterator[Row]:
+    """Rows of the first sheet; raises UnreadableFile before yielding when it cannot start.
+
+    Only the first sheet is imported. With ``later``, once the first sheet is read, each
+    later sheet of an XLSX or ODS workbook is handed to it by name, as rows read on demand
+    from the same open workbook: the imports look there for lists they would otherwise
+    leave out without a word.
+    """
     path = Path(path)
     if not path.is_file():
         raise UnreadableFile(f"Berkas {path} tidak ditemukan. / File {path} was not found.")
     kind = _kind(path)
-    reader = {"csv": read_csv, "xlsx": read_xlsx, "ods": read_ods}[kind]
-    rows = reader(path)
+    if kind == "csv":
+        rows = read_csv(path)
+    else:
+        rows = (read_xlsx if kind == "xlsx" else read_ods)(path, later)
     try:
         first = next(rows)
     except StopIteration:

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from penggerak.core.models import AuditEvent
 from penggerak.core.protection import nik_decrypt, nik_digest
 from penggerak.imports.members import ImportOptions, import_members
-from penggerak.imports.readers import UnreadableFile
+from penggerak.imports.readers import UnreadableFile, read_rows
 from penggerak.imports.tests.helpers import nik, read_report, write_csv, write_ods, write_xlsx
 from penggerak.registry.models import Community, Member, MemberStep, StepCount
 from penggerak.registry.tests.factories import MemberFactory
@@ -189,7 +189,9 @@ def test_ods(tmp_path, community):
 
 
 @pytest.mark.parametrize("writer", [write_xlsx, write_ods], ids=["xlsx", "ods"])
-def test_later_sheets_with_a_list_are_reported_not_left_out_silently(tmp_path, community, writer):
+def test_later_sheets_with_a_list_are_reported_not_left_out_silently(
+    tmp_path, community, writer, monkeypatch
+):
     path = writer(
         tmp_path / f"anggota.{'xlsx' if writer is write_xlsx else 'ods'}",
         [["Nama", "NIK"], ["Siti", nik(1)]],
@@ -203,7 +205,20 @@ def test_later_sheets_with_a_list_are_reported_not_left_out_silently(tmp_path, c
             "Rekap": [["Desa", "Jumlah"], ["Sukamaju", 1]],
         },
     )
+    import openpyxl
+
+    opened = []
+    load_workbook = openpyxl.load_workbook
+
+    def counted(*args, **kwargs):
+        opened.append(args[0])
+        return load_workbook(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", counted)
     summary, report = run(path, tmp_path, community)
+    # The later sheets are read from the workbook already open (a big one's shared strings
+    # are not loaded twice).
+    assert len(opened) == (1 if writer is write_xlsx else 0)
     # Only the first sheet is imported; the sheet holding a list says so, the others pass.
     assert (summary["rows"], summary["created"], summary["warnings"]) == (1, 1, 1)
     assert Member.objects.get().full_name == "Siti"
@@ -229,8 +244,14 @@ def test_a_later_sheet_that_cannot_be_read_is_reported(tmp_path):
         [["Nama", "NIK"], ["Siti", nik(1)]],
         more_sheets={"Lama": [["Nama", "NIK"]]},
     )
-    problems = members_module.sheets_left_out(path, broken)
-    assert [(p.row, p.value, p.code) for p in problems] == [(1, "Lama", "sheet_unreadable")]
+    left_out = members_module.SheetsLeftOut(broken)
+    assert [cells for _, cells in read_rows(path, later=left_out)] == [
+        ["Nama", "NIK"],
+        ["Siti", nik(1)],
+    ]
+    assert [(p.row, p.value, p.code) for p in left_out.problems] == [
+        (1, "Lama", "sheet_unreadable")
+    ]
 
 
 def test_csv_has_no_later_sheets(tmp_path, community):
