@@ -75,7 +75,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything reads it (core.upload_limits).
+    "penggerak.core.upload_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Every response, static files and API included, carries the policy (core.csp).
+    "penggerak.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -145,6 +149,28 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+# Guessing and flooding (accounts.throttle). Failed logins are counted per account and per
+# client address, each in its own window; the counts live in the database, so every app server
+# shares them. The address limit is higher than the account one because many phones share one
+# carrier address (CGNAT) and a community hall shares one Wi-Fi.
+PENGGERAK_LOGIN_ACCOUNT_MAX_FAILURES = _env_int("PENGGERAK_LOGIN_ACCOUNT_MAX_FAILURES", 10)
+PENGGERAK_LOGIN_ACCOUNT_WINDOW_SECONDS = _env_int("PENGGERAK_LOGIN_ACCOUNT_WINDOW_SECONDS", 900)
+PENGGERAK_LOGIN_ADDRESS_MAX_FAILURES = _env_int("PENGGERAK_LOGIN_ADDRESS_MAX_FAILURES", 50)
+PENGGERAK_LOGIN_ADDRESS_WINDOW_SECONDS = _env_int("PENGGERAK_LOGIN_ADDRESS_WINDOW_SECONDS", 900)
+PENGGERAK_SIGNUP_MAX_PER_ADDRESS = _env_int("PENGGERAK_SIGNUP_MAX_PER_ADDRESS", 10)
+PENGGERAK_SIGNUP_WINDOW_SECONDS = _env_int("PENGGERAK_SIGNUP_WINDOW_SECONDS", 3600)
+# The client address is REMOTE_ADDR. Behind N reverse proxies that each append to
+# X-Forwarded-For, set this to N; the client is then the N-th address from the right. Never
+# set it without such proxies: anyone could then choose their own address.
+PENGGERAK_TRUSTED_PROXY_COUNT = _env_int("PENGGERAK_TRUSTED_PROXY_COUNT", 0)
+# A bearer token lives this many days from issue; a password change ends it sooner.
+PENGGERAK_API_TOKEN_DAYS = _env_int("PENGGERAK_API_TOKEN_DAYS", 90)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -178,6 +204,27 @@ MEDIA_ROOT = VAR_DIR / "media"
 PERMIT_DOCUMENT_MAX_BYTES = int(
     os.environ.get("PENGGERAK_PERMIT_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024))
 )
+# Every request body: above the largest upload, an import file (imports.services
+# MAX_UPLOAD_BYTES, 50 MB) with its form. gunicorn does not limit bodies (core.upload_limits).
+PENGGERAK_MAX_REQUEST_BYTES = int(
+    os.environ.get("PENGGERAK_MAX_REQUEST_BYTES", str(64 * 1024 * 1024))
+)
+# What an XLSX or ODS import may unpack to, checked on its zip directory before it is parsed
+# (imports.limits, which says how the defaults were measured): all members together, any one
+# member, the shared strings (read whole into memory, at ~5x) and the packing ratio of members
+# of 8 MiB and more. The defaults admit a 2,000,000-member export and refuse zip bombs.
+PENGGERAK_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("PENGGERAK_IMPORT_MAX_UNCOMPRESSED_BYTES", str(2 * 1024**3))
+)
+PENGGERAK_IMPORT_MAX_MEMBER_BYTES = int(
+    os.environ.get("PENGGERAK_IMPORT_MAX_MEMBER_BYTES", str(1024**3))
+)
+PENGGERAK_IMPORT_MAX_SHARED_STRINGS_BYTES = int(
+    os.environ.get("PENGGERAK_IMPORT_MAX_SHARED_STRINGS_BYTES", str(256 * 1024**2))
+)
+PENGGERAK_IMPORT_MAX_COMPRESSION_RATIO = int(
+    os.environ.get("PENGGERAK_IMPORT_MAX_COMPRESSION_RATIO", "100")
+)
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 TASKS = {
@@ -201,7 +248,12 @@ else:
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("PENGGERAK_SSL_REDIRECT", "1") == "1"
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # X-Forwarded-Proto decides whether a request counts as HTTPS (secure cookies, the SSL
+    # redirect). Anyone can send that header, so it is believed only behind the reverse proxies
+    # that PENGGERAK_TRUSTED_PROXY_COUNT declares (they must overwrite it); without them
+    # Django takes the scheme from the connection itself (core.checks W003).
+    if PENGGERAK_TRUSTED_PROXY_COUNT > 0:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("PENGGERAK_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
@@ -215,8 +267,15 @@ if PRODUCTION:
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
-# Tests and benchmarks swap in a fast hasher; production keeps Django's default.
+# Tests and benchmarks swap in a fast hasher; production keeps Django's default. Refused
+# here rather than by a system check: a check can be silenced and gunicorn never runs checks,
+# while every process must import these settings.
 if os.environ.get("PENGGERAK_FAST_PASSWORD_HASHER") == "1":
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "PENGGERAK_FAST_PASSWORD_HASHER=1 is for tests only: production mode refuses the fast "
+            "MD5 password hasher."
+        )
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LOGGING = {

@@ -19,29 +19,36 @@ def find_login_user(username: str) -> User | None:
     return user
 
 
-def login_is_locked(username: str) -> bool:
-    """True while too many recent failures lock this login (see accounts.throttle)."""
+def login_is_locked(username: str, client_address: str | None = None) -> bool:
+    """True while too many recent failures lock this account or this client address (see
+    accounts.throttle). An unknown name is locked only through its address."""
     user = find_login_user(username)
-    return throttle.is_locked(throttle.subject_for(username, user.pk if user else None))
+    return throttle.login_is_locked(user_pk=user.pk if user else None, address=client_address)
 
 
 class UsernameOrPhoneBackend(ModelBackend):
-    """Try the username first, then the phone number; count failures, refuse when locked."""
+    """Try the username first, then the phone number; count failures per account and per
+    client address, and refuse while either is locked.
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    The address comes from ``request`` (pages) or, where there is none, from the
+    ``client_address`` credential (``api_token_issue``).
+    """
+
+    def authenticate(self, request, username=None, password=None, client_address=None, **kw):
         if username is None or password is None:
             return None
+        address = throttle.client_address(request) if request is not None else client_address
         user = find_login_user(username)
-        subject = throttle.subject_for(username, user.pk if user else None)
-        if throttle.is_locked(subject):
+        user_pk = user.pk if user else None
+        if throttle.login_is_locked(user_pk=user_pk, address=address):
             return None
         if user is None:
             # Spend the same time as a real check so timing does not reveal which users exist.
             User().set_password(password)
-            throttle.record_failure(subject)
+            throttle.login_failed(user_pk=None, address=address)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
-            throttle.record_success(subject)
+            throttle.login_succeeded(user_pk=user.pk)
             return user
-        throttle.record_failure(subject)
+        throttle.login_failed(user_pk=user.pk, address=address)
         return None

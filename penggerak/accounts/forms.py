@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from penggerak.accounts import throttle
 from penggerak.accounts.backends import find_login_user, login_is_locked
 from penggerak.accounts.models import User
 
@@ -26,15 +27,15 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         "invalid_login": _("Nama pengguna/nomor HP atau kata sandi salah."),
-        "locked": _("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam 15 menit."),
         "inactive": _(
             "Akun Anda belum aktif. Koordinator komunitas akan menyetujui pendaftaran Anda."
         ),
     }
 
     def clean(self):
-        if login_is_locked(self.cleaned_data.get("username") or ""):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        username = self.cleaned_data.get("username") or ""
+        if login_is_locked(username, throttle.client_address(self.request)):
+            raise forms.ValidationError(throttle.locked_message(), code="locked")
         try:
             return super().clean()
         except forms.ValidationError:
@@ -76,3 +77,13 @@ class InvitationForm(forms.Form):
         if first and second and first != second:
             self.add_error("new_password2", _("Kedua kata sandi tidak sama."))
         return data
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Django's form (old password, Django's validators); the rules said in one plain line."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = _(
+            "Minimal 8 karakter, jangan hanya angka, jangan mirip nama atau nomor HP Anda."
+        )

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from penggerak.accounts import access, throttle
 from penggerak.accounts.backends import login_is_locked
-from penggerak.accounts.models import ApiToken, Role, User
-from penggerak.core.errors import DomainError
+from penggerak.accounts.models import ApiToken, Role, User, password_fingerprint
+from penggerak.core.errors import DomainError, NotFound
 
 
 class InvalidCredentials(DomainError):
@@ -30,34 +33,48 @@ def _token_digest(token: str) -> str:
 
 
 class TooManyAttempts(DomainError):
+    """The account or the client address is locked after repeated failures (429)."""
+
     status_code = 429
 
     def __init__(self) -> None:
-        super().__init__(
-            "too_many_attempts",
-            _("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam 15 menit."),
-        )
+        super().__init__("too_many_attempts", throttle.locked_message())
 
 
-@transaction.atomic
-def api_token_issue(*, username: str, password: str, name: str = "") -> str:
+def api_token_issue(
+    *, username: str, password: str, name: str = "", client_address: str | None = None
+) -> str:
     """Exchange a username (or phone) and password for a new bearer token.
 
-    The token is returned once; only its SHA-256 digest is stored. Raises InvalidCredentials,
-    or TooManyAttempts while repeated failures lock the login.
+    The token is returned once; only its SHA-256 digest is stored, with a fingerprint of the
+    password so that changing the password ends it. It expires after
+    ``PENGGERAK_API_TOKEN_DAYS``. Failures count per account and per ``client_address`` exactly
+    as on the login page. Raises InvalidCredentials, or TooManyAttempts while either is locked.
     """
-    if login_is_locked(username or ""):
+    # Not atomic as a whole: a failed attempt must stay counted when InvalidCredentials
+    # unwinds the call.
+    if login_is_locked(username or "", client_address):
         raise TooManyAttempts()
-    user = authenticate(username=username or "", password=password or "")
+    user = authenticate(
+        username=username or "", password=password or "", client_address=client_address
+    )
     if user is None:
         raise InvalidCredentials()
     token = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, digest=_token_digest(token), prefix=token[:8], name=name)
+    ApiToken.objects.create(
+        user=user,
+        digest=_token_digest(token),
+        prefix=token[:8],
+        name=name,
+        expires_at=timezone.now() + dt.timedelta(days=settings.PENGGERAK_API_TOKEN_DAYS),
+        password_fingerprint=password_fingerprint(user.password),
+    )
     return token
 
 
 def api_token_user(token: str) -> User | None:
-    """The active user a bearer token belongs to, or None for a missing/expired/bad token."""
+    """The active user a bearer token belongs to, or None for a missing, expired or revoked
+    token, or one issued before the user's password last changed."""
     if not token or len(token) > 200:
         return None
     row = (
@@ -65,14 +82,38 @@ def api_token_user(token: str) -> User | None:
         .filter(digest=_token_digest(token), user__is_active=True)
         .first()
     )
-    if row is None or (row.expires_at and row.expires_at <= timezone.now()):
-        return None
     now = timezone.now()
+    if row is None or row.state_at(now) != ApiToken.State.ACTIVE:
+        return None
     # Write the last-used time at most once a minute: a write per request would serialise
     # every API call on SQLite.
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.user
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Any, token_id: int) -> None:
+    """The owner ends one of their tokens at once. Audited (the prefix and name, never the
+    digest). NotFound for a missing token and for another user's token alike."""
+    from penggerak.core.audit import audit_record
+    from penggerak.core.models import AuditEvent
+
+    row = (
+        ApiToken.objects.select_for_update().filter(pk=token_id, user_id=actor.pk).first()
+        if access.is_signed_in(actor)
+        else None
+    )
+    if row is None:
+        raise NotFound(_("Token tidak ditemukan."))
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        obj=row,
+        reason="Token API dicabut pemiliknya",
+        changes={"prefix": row.prefix, "name": row.name},
+    )
+    row.delete()
 
 
 @transaction.atomic
@@ -90,7 +131,7 @@ def user_create(
     is_active: bool = True,
 ) -> User:
     """Create a login with a role. ``actor`` None means the system (demo, CLI)."""
-    if actor is not None and not actor.is_secretariat:
+    if actor is not None and not access.is_secretariat(actor):
         from penggerak.core.errors import PermissionDenied
 
         raise PermissionDenied()
@@ -154,7 +195,7 @@ def coordinator_invite(
     from penggerak.core.models import AuditEvent
     from penggerak.core.notifications import email_configured
 
-    if actor is not None and not actor.is_secretariat:
+    if actor is not None and not access.is_secretariat(actor):
         from penggerak.core.errors import PermissionDenied
 
         raise PermissionDenied()

@@ -20,16 +20,21 @@ def audit_record(
     *,
     actor: Any,
     action: str,
-    obj: models.Model,
+    obj: models.Model | None,
+    object_type: str = "",
     reason: str = "",
     changes: dict | None = None,
 ) -> AuditEvent:
-    """Record that ``actor`` did ``action`` to ``obj`` (a system actor when None)."""
+    """Record that ``actor`` did ``action`` to ``obj`` (a system actor when None).
+
+    An action that found no object (a search without a match) passes ``obj=None`` and the
+    ``object_type`` it was about; the event then has no object id.
+    """
     return AuditEvent.objects.create(
         **_actor_fields(actor),
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        object_type=obj._meta.label_lower if obj is not None else object_type,
+        object_id=str(obj.pk) if obj is not None else "",
         reason=reason[:500],
         changes=changes or {},
     )

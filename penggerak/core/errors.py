@@ -54,3 +54,14 @@ class PermissionDenied(DomainError):
         from django.utils.translation import gettext_lazy as _
 
         super().__init__("forbidden", message or _("Anda tidak berwenang melakukan ini."))
+
+
+class Throttled(DomainError):
+    """Too many of one action in a short time (a rate limit): 429, try again later."""
+
+    status_code = 429
+
+    def __init__(self, message: str | Promise | None = None) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        super().__init__("throttled", message or _("Terlalu banyak permintaan; coba lagi nanti."))

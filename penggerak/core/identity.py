@@ -299,20 +299,22 @@ def _finish(
     )
 
 
-# (valid until, local date): timezone.localdate() costs more than the rest of a NIK check,
-# and the date only changes at local midnight.
-_today_cache: tuple[float, dt.date] = (0.0, dt.date.min)
+# (valid from, valid until, local date): timezone.localdate() costs more than the rest of a
+# NIK check, and the date only changes at local midnight. The lower bound matters when the
+# clock goes back (a test freezing it at an earlier day, a corrected server clock).
+_today_cache: tuple[float, float, dt.date] = (0.0, 0.0, dt.date.min)
 
 
 def _today() -> dt.date:
     """Today's local date, recomputed at most once per local day."""
     global _today_cache
     now = time.time()
-    if now >= _today_cache[0]:
+    if not _today_cache[0] <= now < _today_cache[1]:
         local = timezone.localtime() if settings.USE_TZ else dt.datetime.now()
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
         tomorrow = (local + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-        _today_cache = (tomorrow.timestamp(), local.date())
-    return _today_cache[1]
+        _today_cache = (midnight.timestamp(), tomorrow.timestamp(), local.date())
+    return _today_cache[2]
 
 
 def _format_date(value: dt.date) -> str:
@@ -342,6 +344,31 @@ def normalize_nik(value) -> str:
     if text.startswith("'"):
         text = text[1:]
     return text.translate(_SEPARATORS)
+
+
+# Sixteen digits in a row once separators are gone (no phone number has that many: E.164
+# stops at 15), or a masked NIK (``************0001``, or the older ``32**********0001``).
+_NIK_RUN = re.compile(r"[0-9]{16}")
+_MASKED_NIK = re.compile(r"[0-9*]{16}")
+_SEARCH_SEPARATORS = str.maketrans(
+    {ch: None for ch in " .-/'\t\u00a0\u2007\u202f\u2010\u2011\u2013"}
+)
+
+
+def search_nik(value) -> str | None:
+    """The NIK a search box holds: its 16 digits when the text is a NIK and nothing else
+    (separators allowed), else None."""
+    digits = normalize_nik(value)
+    return digits if len(digits) == 16 and _is_digits(digits) else None
+
+
+def holds_nik(value) -> bool:
+    """Whether text (a search query) carries a NIK, whole or masked, anywhere in it: such
+    text must not travel in a URL, where server logs and browser history would keep it."""
+    text = _as_text(value).translate(_SEARCH_SEPARATORS)
+    if _NIK_RUN.search(text):
+        return True
+    return bool(_MASKED_NIK.fullmatch(text)) and "*" in text
 
 
 def _decode_birth_date(day: int, month: int, yy: int, today: dt.date) -> dt.date | None:

@@ -57,6 +57,8 @@ class AuditEvent(models.Model):
         STATUS = "status", _("status diubah")
         VIEW_NIK = "view_nik", _("NIK dibuka")
         EXPORT = "export", _("diekspor")
+        DOWNLOAD = "download", _("diunduh")
+        NIK_SEARCH = "nik_search", _("pencarian NIK")
         LOGIN = "login", _("masuk")
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)

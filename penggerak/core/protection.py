@@ -13,7 +13,7 @@ import struct
 import time
 from functools import cache
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -58,6 +58,7 @@ def reset_key_cache() -> None:
     _nik_hasher.cache_clear()
     _encryption_keys.cache_clear()
     _fernet.cache_clear()
+    _secret_fernet.cache_clear()
 
 
 # Bytes of HMAC-SHA256 kept: 128 bits (truncation as NIST SP 800-107 allows) make a collision
@@ -141,6 +142,46 @@ def nik_reencrypt(token: str) -> str:
     return _fernet().rotate(token.encode()).decode()
 
 
+# Every digit but the last four is hidden: the others repeat what the same row shows beside
+# them (digits 1-6 the region of issue, 7-12 the birth date, +40 for women), so a mask that kept
+# them could be rebuilt from the member's region, birth date and sex.
+MASK_SHOWN_DIGITS = 4
+NIK_MASK_PREFIX = "*" * (16 - MASK_SHOWN_DIGITS)
+
+
 def nik_mask(nik: str) -> str:
-    """Show the province code and the last four digits only: ``32**********0001``."""
-    return f"{nik[:2]}{'*' * 10}{nik[-4:]}"
+    """Show the last four digits only: ``************0001``."""
+    return f"{NIK_MASK_PREFIX}{nik[-MASK_SHOWN_DIGITS:]}"
+
+
+def nik_mask_text(value: str) -> str:
+    """Mask a NIK as someone typed it (separators, a wrong length, notation of a spreadsheet):
+    each digit but the last four becomes ``*`` and everything else is dropped, so a report can
+    name the value without repeating it. Text with at most four digits is returned as it is
+    (nothing to hide, and masking twice changes nothing)."""
+    digits = [ch for ch in str(value) if "0" <= ch <= "9"]
+    if len(digits) <= MASK_SHOWN_DIGITS:
+        return str(value)
+    shown = "".join(digits[-MASK_SHOWN_DIGITS:])
+    return "*" * (len(digits) - MASK_SHOWN_DIGITS) + shown
+
+
+# --- Other short secrets kept for a while (invitation links waiting to be shown once) --------
+
+
+@cache
+def _secret_fernet() -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(_derive(b"stored-secret-v1")))
+
+
+def secret_seal(text: str) -> str:
+    """Encrypt a short secret for storage (Fernet, key derived from the secret key)."""
+    return _secret_fernet().encrypt(text.encode()).decode()
+
+
+def secret_open(token: str) -> str | None:
+    """The sealed secret, or None when it cannot be opened (another key, tampered)."""
+    try:
+        return _secret_fernet().decrypt(token.encode()).decode()
+    except (InvalidToken, ValueError):
+        return None

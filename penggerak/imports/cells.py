@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.utils import timezone
+
 from penggerak.core.identity import normalize_nik
 
 # Excel keeps 15 significant digits and doubles are exact only below 2**53.
@@ -176,7 +178,8 @@ def parse_date(cell: object) -> tuple[dt.date | None, str | None]:
     if match:
         day, month, year = map(int, match.groups())
         if len(match.group(3)) == 2:
-            this_year = dt.date.today().year
+            # The year in Indonesia (WIB), whatever zone the server process runs in.
+            this_year = timezone.localdate().year
             year += 2000 if 2000 + year <= this_year else 1900
         found = _safe_date(year, month, day)
         return (found, None) if found else (None, "date_invalid")

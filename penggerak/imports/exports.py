@@ -8,8 +8,11 @@ the import reports (``imports.tasks.expire_imports``).
 
 Rows come from ``registry.selectors.member_list`` (scoped by ``members_visible_to``), read by
 keyset in id order, ``CHUNK`` at a time, as plain tuples: memory stays flat at 2,000,000 rows.
-NIK is masked; only the secretariat may ask for full NIKs, always with a reason, decrypted one
-page of rows at a time. XLSX continues on a new sheet past Excel's 1,048,576 rows.
+NIK is masked (last four digits) and the birth date given as a year; only the secretariat may
+ask for full NIKs, always with a reason, decrypted one page of rows at a time, and such a file
+has full birth dates too. A NIK is never an export filter: filters travel in the export page's
+URL. XLSX continues on a new sheet past Excel's 1,048,576 rows; CSV cells are neutralised
+against formulas (``core.spreadsheet``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,11 +29,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from penggerak.accounts import access
 from penggerak.core.audit import audit_record
 from penggerak.core.errors import DomainError, NotFound, PermissionDenied
-from penggerak.core.identity import normalize_nik
+from penggerak.core.identity import holds_nik
 from penggerak.core.models import AuditEvent
-from penggerak.core.protection import nik_decrypt, nik_decrypt_many, nik_encrypt, nik_mask
+from penggerak.core.protection import nik_decrypt, nik_decrypt_many, nik_mask
+from penggerak.core.spreadsheet import safe_row
 from penggerak.imports.models import RETENTION, ExportRun
 from penggerak.imports.storage import private_path, private_root
 from penggerak.imports.xlsx import write_xlsx
@@ -48,7 +52,7 @@ HEADER = (
     "No HP",
     "Email",
     "Jenis Kelamin",
-    "Tanggal Lahir",
+    "Tahun Lahir",
     "Komunitas",
     "Kode Wilayah",
     "Alamat",
@@ -72,43 +76,42 @@ _FIELDS = (
     "furthest_step",
 )
 _NIK = 2  # position of the NIK in a row
+_BIRTH = 6  # position of the birth date: a year beside a masked NIK, the date beside a full one
+# The header of an export with full NIKs: full birth dates too.
+HEADER_UNMASKED = (*HEADER[:_BIRTH], "Tanggal Lahir", *HEADER[_BIRTH + 1 :])
 
 
-def may_export(actor: Any) -> bool:
-    return bool(
-        getattr(actor, "is_authenticated", False)
-        and actor.is_active
-        and (actor.is_secretariat or actor.is_coordinator)
-    )
+def header_for(unmasked: bool) -> tuple[str, ...]:
+    return HEADER_UNMASKED if unmasked else HEADER
 
 
-def may_unmask(actor: Any) -> bool:
-    """Full NIKs in an export: the secretariat only (never a coordinator, partner or member)."""
-    return bool(
-        getattr(actor, "is_authenticated", False) and actor.is_active and actor.is_secretariat
-    )
+# Kept as names of this module: pages and the API ask them (the rules are in ``access``).
+may_export = access.may_export_members
+may_unmask = access.may_unmask_nik
 
 
 def clean_filters(data: Any) -> dict:
-    """The member page's filters found in ``data`` (a QueryDict or dict), blanks dropped."""
-    return {
+    """The member page's filters found in ``data`` (a QueryDict or dict), blanks dropped.
+
+    A NIK in the search text is masked here, before the export page puts the filters into
+    its links and form: the masked NIK then fails ``member_export_count`` (``nik_in_query``),
+    so the page says why instead of exporting a list the user did not ask for.
+    """
+    filters = {
         key: str(data.get(key, "")).strip()
         for key in FILTER_KEYS
         if str(data.get(key, "") or "").strip()
     }
+    if holds_nik(filters.get("q")):
+        digits = "".join(ch for ch in filters["q"] if "0" <= ch <= "9")
+        filters["q"] = nik_mask(digits)
+    return filters
 
 
-_NIK_FILTER = "q_nik"  # a NIK typed in the search box, kept encrypted in the run
-
-
-def _protect_filters(filters: dict) -> tuple[dict, dict]:
-    """(what the run keeps, what the audit trail and pages show): a NIK searched for is kept
-    encrypted and shown masked, never stored in clear."""
-    digits = normalize_nik(filters.get("q", ""))
-    if not (len(digits) == 16 and digits.isdigit()):
-        return filters, filters
-    rest = {key: value for key, value in filters.items() if key != "q"}
-    return {**rest, _NIK_FILTER: nik_encrypt(digits)}, {**rest, "q": nik_mask(digits)}
+# Runs made before a NIK stopped being an export filter keep the NIK they were asked with
+# encrypted under this key; ``run_filters`` and ``shown_filters`` still read them (a re-run of
+# one is refused by ``member_list``, as a new export with a NIK would be).
+_NIK_FILTER = "q_nik"
 
 
 def run_filters(run: ExportRun) -> dict:
@@ -156,13 +159,12 @@ def member_export_create(
             fields={"reason": [_("Alasan wajib diisi untuk ekspor NIK lengkap.")]},
         )
     filters = {key: value for key, value in filters.items() if key in FILTER_KEYS and value}
-    rows = member_export_count(actor=actor, filters=filters)
-    stored, shown = _protect_filters(filters)
+    rows = member_export_count(actor=actor, filters=filters)  # refuses a NIK (nik_in_query)
     now = timezone.now()
     run = ExportRun.objects.create(
         actor=actor,
         fmt=fmt,
-        filters=stored,
+        filters=filters,
         unmasked=bool(unmasked),
         reason=reason[:500] if unmasked else "",
         rows_total=rows,
@@ -178,7 +180,7 @@ def member_export_create(
         changes={
             "what": "members",
             "format": fmt,
-            "filters": shown,
+            "filters": filters,
             "rows": rows,
             "unmasked": bool(unmasked),
         },
@@ -199,7 +201,7 @@ def export_runs_visible_to(actor: Any):
     qs = ExportRun.objects.select_related("actor")
     if not may_export(actor):
         return qs.none()
-    if actor.is_secretariat and not actor.province_id:
+    if access.is_national_secretariat(actor):
         return qs
     return qs.filter(actor=actor)
 
@@ -228,7 +230,7 @@ def export_run_rerun(*, actor: Any, run: ExportRun) -> ExportRun:
     The requester or the secretariat may; DomainError ``export_expired`` or
     ``export_not_stalled`` when there is nothing to re-run.
     """
-    if not (run.actor_id == actor.pk or actor.is_secretariat):
+    if not (run.actor_id == actor.pk or access.is_secretariat(actor)):
         raise PermissionDenied()
     run = ExportRun.objects.select_for_update().get(pk=run.pk)
     if run.status == ExportRun.Status.EXPIRED:
@@ -272,8 +274,9 @@ def export_filename(run: ExportRun) -> str:
 
 
 def member_rows(*, actor: Any, filters: dict, unmasked: bool = False) -> Iterator[tuple]:
-    """The visible, filtered members newest first, by keyset pages of ``CHUNK`` rows; with
-    ``unmasked`` the NIK column holds the full NIK, decrypted a page at a time."""
+    """The visible, filtered members newest first, by keyset pages of ``CHUNK`` rows: the NIK
+    masked and the birth year; with ``unmasked`` the full NIK, decrypted a page at a time,
+    and the full birth date."""
     fields = _FIELDS if not unmasked else (*_FIELDS[:_NIK], "nik_ciphertext", *_FIELDS[_NIK + 1 :])
     base = registry.member_list(actor=actor, filters=filters).order_by("-id")
     after = None
@@ -287,6 +290,8 @@ def member_rows(*, actor: Any, filters: dict, unmasked: bool = False) -> Iterato
             chunk = [
                 (*row[:_NIK], nik, *row[_NIK + 1 :]) for row, nik in zip(chunk, niks, strict=True)
             ]
+        else:
+            chunk = [(*row[:_BIRTH], row[_BIRTH].year, *row[_BIRTH + 1 :]) for row in chunk]
         for row in chunk:
             yield tuple("" if value is None else value for value in row)
         if len(chunk) < CHUNK:
@@ -294,33 +299,16 @@ def member_rows(*, actor: Any, filters: dict, unmasked: bool = False) -> Iterato
         after = chunk[-1][0]
 
 
-# A spreadsheet program runs a CSV cell starting with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# ...except a plain number such as an E.164 phone "+6281234567890": it is only a number.
-_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+")
-
-
-def csv_safe(value: object) -> object:
-    """Neutralise a formula (``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(...)``) by a leading
-    apostrophe, so it shows as text; plain numbers (phones in E.164) stay as they are."""
-    if (
-        isinstance(value, str)
-        and value.startswith(_FORMULA_START)
-        and not _PLAIN_NUMBER.fullmatch(value)
-    ):
-        return "'" + value
-    return value
-
-
-def write_csv(path: Path, rows: Iterator[tuple]) -> Iterator[int]:
-    """UTF-8 CSV with BOM (so Excel opens it right); yields the row count every ``CHUNK``."""
+def write_csv(path: Path, rows: Iterator[tuple], header: tuple[str, ...] = HEADER) -> Iterator[int]:
+    """UTF-8 CSV with BOM (so Excel opens it right), every cell neutralised against formulas;
+    yields the row count every ``CHUNK``."""
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(HEADER)
+        writer.writerow(header)
         buffer: list[list] = []
         for row in rows:
-            buffer.append([csv_safe(value) for value in row])
+            buffer.append(safe_row(row))
             if len(buffer) >= CHUNK:
                 writer.writerows(buffer)
                 count += len(buffer)
@@ -380,12 +368,13 @@ def export_run_execute(run_id: int) -> None:
         if not may_export(run.actor) or (run.unmasked and not may_unmask(run.actor)):
             raise PermissionDenied(_("Peminta ekspor ini tidak lagi berwenang."))
         rows = member_rows(actor=run.actor, filters=run_filters(run), unmasked=run.unmasked)
+        header = header_for(run.unmasked)
         if run.fmt == ExportRun.Format.CSV:
-            for written in write_csv(partial, rows):
+            for written in write_csv(partial, rows, header):
                 progress(written)
         else:
             written = write_xlsx(
-                partial, HEADER, rows, title="Anggota", on_rows=progress, every=CHUNK
+                partial, header, rows, title="Anggota", on_rows=progress, every=CHUNK
             )
         if not mine.exists():  # superseded by a re-run while this worker was silent
             partial.unlink(missing_ok=True)

@@ -37,6 +37,10 @@ class UploadForm(forms.Form):
     def __init__(self, *args, communities=None, allow_communities=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = communities
+        # A coordinator of one community finds it already chosen.
+        only = list(communities[:2]) if communities is not None else []
+        if len(only) == 1 and not self.is_bound:
+            self.initial.setdefault("community", only[0].pk)
         if not allow_communities:
             self.fields["kind"].choices = [(ImportRun.Kind.MEMBERS, ImportRun.Kind.MEMBERS.label)]
 

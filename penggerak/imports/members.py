@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import json
 import os
 import sys
 import time
@@ -28,7 +29,8 @@ from django.db import IntegrityError, OperationalError, connection, models, tran
 from django.db.models import F
 from django.utils import timezone, translation
 
-from penggerak.core.models import AuditEvent
+from penggerak.accounts import access
+from penggerak.core.models import AuditEvent, Region
 from penggerak.core.text import search_text
 from penggerak.imports import cells as rescue
 from penggerak.imports.digests import DigestSet
@@ -245,6 +247,7 @@ class BatchWriter:
             raise IntegrityError("a conflicting member is no longer there")
         new: list[Candidate] = []
         changed: list[Member] = []
+        changes: list[tuple[int, dict[str, list[str]]]] = []  # (member id, its changes)
         for candidate in batch:
             problems.extend(candidate.warnings)
             member = existing.get(candidate.digest)
@@ -262,8 +265,9 @@ class BatchWriter:
                     )
                 )
                 counts.refused += 1
-            elif self._merge(member, candidate, problems):
+            elif diff := self._merge(member, candidate, problems):
                 changed.append(member)
+                changes.append((member.pk, diff))
             else:
                 counts.unchanged += 1
         counts.created = len(new)
@@ -295,7 +299,7 @@ class BatchWriter:
             if not StepCount.objects.filter(**lookup).update(members=F("members") + count):
                 StepCount.objects.get_or_create(**lookup, defaults={"members": 0})
                 StepCount.objects.filter(**lookup).update(members=F("members") + count)
-        self._audit_updates([m.pk for m in changed])
+        self._audit_updates(changes)
         self._count_in_rollups(new, stepped)
         return counts, problems
 
@@ -320,9 +324,12 @@ class BatchWriter:
             ),
         )
 
-    def _merge(self, member: Member, candidate: Candidate, problems: list[Problem]) -> bool:
-        """Fill blanks; keep (and warn about) different values unless overwriting."""
-        filled = False
+    def _merge(
+        self, member: Member, candidate: Candidate, problems: list[Problem]
+    ) -> dict[str, list[str]]:
+        """Fill blanks; keep (and warn about) different values unless overwriting. Returns
+        what changed as the audit records it, ``{field: [old, new]}`` (empty: nothing did)."""
+        changes: dict[str, list[str]] = {}
         row = candidate.member_row
         positions = self.layout.positions
         for name in _FILLABLE:
@@ -332,7 +339,8 @@ class BatchWriter:
             current = getattr(member, name)
             if current in (None, "") or (self.options.overwrite and current != new):
                 setattr(member, name, new)
-                filled = True
+                column = "village" if name == "village_id" else name
+                changes[column] = [str(current or ""), str(new)]
             elif current != new:
                 column = "village" if name == "village_id" else name
                 problems.append(
@@ -351,12 +359,12 @@ class BatchWriter:
             member.consent_given_at = self.now
             member.consent_purpose = CONSENT_PURPOSE
             member.consent_text_version = CONSENT_TEXT_VERSION
-            filled = True
-        if filled:
+            changes["consent_given_at"] = ["", self.now.isoformat()]
+        if changes:
             member.search_name = search_text(member.full_name)
             member.region_id = member.village_id or member.region_id
             member.updated_at = self.now
-        return filled
+        return changes
 
     def _insert(self, batch: list[Candidate]) -> set[bytes]:
         """Insert the batch's new members with their audit events and, where step 1 is done at
@@ -428,7 +436,7 @@ class BatchWriter:
 
     def _actor(self) -> tuple[int | None, str]:
         actor = self.options.actor
-        if actor is None or not getattr(actor, "is_authenticated", False):
+        if actor is None or not access.is_signed_in(actor):
             return None, "system"
         return actor.pk, actor.get_username()
 
@@ -481,14 +489,41 @@ class BatchWriter:
             cursor.execute(*self._step_one_from(f"{table} WHERE id IN ({placeholders})", ids))
         return Counter(m.community_id for m in changed)
 
-    def _audit_updates(self, ids: list[int]) -> None:
-        """One audit event per updated member (DESIGN: every change to a member is recorded)."""
-        if not ids:
+    def _audit_updates(self, changes: list[tuple[int, dict[str, list[str]]]]) -> None:
+        """One audit event per updated member with its old and new values (DESIGN: every
+        change to a member is recorded), ``{field: [old, new]}`` as ``member_update`` writes
+        them; the NIK is never among the fields an import changes. One executemany for the
+        batch, and one query naming its villages."""
+        if not changes:
             return
-        placeholders = ", ".join(["%s"] * len(ids))
-        source = f"{_table(Member)} WHERE id IN ({placeholders})"
+        _name_villages(changes)
+        actor_id, label = self._actor()
+        at = connection.ops.adapt_datetimefield_value(timezone.now())
+        sql = (
+            f"INSERT INTO {_table(AuditEvent)} (at, actor_id, actor_label, action, object_type, "
+            f"object_id, reason, changes) VALUES (%s, %s, %s, %s, 'registry.member', %s, %s, "
+            f"{_json('%s')})"
+        )
+        action, reason = AuditEvent.Action.UPDATE, self.reason[:500]
+        rows = [
+            (at, actor_id, label, action, str(pk), reason, json.dumps(diff, ensure_ascii=False))
+            for pk, diff in changes
+        ]
         with connection.cursor() as cursor:
-            cursor.execute(*self._audit_from(source, ids, AuditEvent.Action.UPDATE))
+            cursor.executemany(sql, rows)
+
+
+def _name_villages(changes: list[tuple[int, dict[str, list[str]]]]) -> None:
+    """A village in the changes as ``member_update`` records it, "name (code)"."""
+    codes = {code for _pk, diff in changes for code in diff.get("village", ()) if code}
+    if not codes:
+        return
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    for _pk, diff in changes:
+        if "village" in diff:
+            diff["village"] = [
+                f"{names[code]} ({code})" if code in names else code for code in diff["village"]
+            ]
 
 
 def _table(model: type[models.Model]) -> str:

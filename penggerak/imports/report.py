@@ -1,4 +1,9 @@
-"""The import report: one CSV line per problem, messages in Indonesian."""
+"""The import report: one CSV line per problem, messages in Indonesian.
+
+The report names the row and the value as written, except a NIK: it is masked like everywhere
+else (``************0001``), as the report file is kept and downloaded again. Every cell is
+neutralised against formulas (``core.spreadsheet``): the values come from an uploaded file.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,12 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from penggerak.core.protection import nik_mask_text
+from penggerak.core.spreadsheet import safe_row
+
 HEADER = ("row", "column", "value", "severity", "code", "message")
+# The column label of the NIK in problems (``member_checks.LABELS["nik"]``): its value is masked.
+NIK_COLUMN = "NIK"
 
 # Import-specific messages (identity messages come from core.identity in Indonesian).
 MESSAGES: dict[str, str] = {
@@ -72,6 +82,11 @@ class Problem:
     def as_row(self) -> tuple:
         return (self.row, self.column, self.value, self.severity, self.code, self.message)
 
+    def as_report_row(self) -> list:
+        """The line the report file gets: the NIK masked, formulas neutralised."""
+        value = nik_mask_text(self.value) if self.column == NIK_COLUMN else self.value
+        return safe_row((self.row, self.column, value, self.severity, self.code, self.message))
+
 
 # Row numbers kept per kind of problem for the result page; the report has them all.
 EXAMPLE_ROWS = 5
@@ -99,7 +114,7 @@ class ReportWriter:
                 self.errors += 1
             else:
                 self.warnings += 1
-            self._writer.writerow(problem.as_row())
+            self._writer.writerow(problem.as_report_row())
             self._tally(problem)
         self._handle.flush()
 

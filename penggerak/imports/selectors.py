@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from penggerak.accounts import access
 from penggerak.core.errors import NotFound
 from penggerak.imports.models import ImportRun
 
 
 def import_runs_visible_to(actor: Any) -> QuerySet[ImportRun]:
+    """Runs the actor may open with their files: their own, and for the secretariat those of
+    the communities in its scope (a communities import, which has no community, is the
+    national secretariat's besides its starter's)."""
     qs = ImportRun.objects.select_related("community", "actor")
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+    if not access.is_signed_in(actor):
         return qs.none()
-    if actor.is_secretariat:
+    own = Q(actor=actor)
+    if access.is_national_secretariat(actor):
         return qs
-    if actor.is_coordinator:
-        return qs.filter(actor=actor)
-    return qs.none()
+    province = access.secretariat_province(actor)
+    if province is not None:
+        return qs.filter(own | Q(community__regency__code__startswith=province + "."))
+    return qs.filter(own)
 
 
 def import_run_get(*, actor: Any, run_id: int) -> ImportRun:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from penggerak.accounts import access
 from penggerak.core.audit import audit_record
 from penggerak.core.errors import DomainError, PermissionDenied
 from penggerak.core.models import AuditEvent
+from penggerak.core.protection import secret_seal
+from penggerak.imports.limits import WorkbookRefused, check_workbook
 from penggerak.imports.models import RETENTION, ImportRun
 from penggerak.imports.readers import UnreadableFile, declared_rows, read_rows
 from penggerak.imports.storage import private_path, private_root
@@ -32,16 +36,27 @@ EXTENSIONS = (".csv", ".xlsx", ".ods")
 STALE_AFTER = dt.timedelta(minutes=10)
 
 
-def _may_import(actor: Any) -> bool:
-    return bool(
-        getattr(actor, "is_authenticated", False)
-        and actor.is_active
-        and (actor.is_secretariat or actor.is_coordinator)
-    )
+_may_import = access.may_import_members
 
 
 def _run_dir(run: ImportRun) -> str:
     return f"imports/{run.created_at:%Y/%m}/{run.pk}"
+
+
+def _workbook_problem(upload: Any, name: str) -> str | None:
+    """Why an XLSX or ODS upload cannot be imported, read from its zip directory alone
+    (milliseconds, whatever it unpacks to): a workbook beyond the limits on what it unpacks to
+    (``limits``) is refused on the form, before it is stored or queued. The run checks again
+    before parsing (a file stored before a limit was lowered)."""
+    if not name.lower().endswith((".xlsx", ".ods")):
+        return None
+    try:
+        check_workbook(upload, name=name)
+    except WorkbookRefused as error:
+        return error.text()
+    except zipfile.BadZipFile:
+        return None  # not a workbook at all: the run says so, as for any unreadable file
+    return None
 
 
 @transaction.atomic
@@ -76,6 +91,8 @@ def import_run_create(
         ]
     elif upload.size == 0:
         fields["file"] = [_("Berkas kosong.")]
+    elif (problem := _workbook_problem(upload, name)) is not None:
+        fields["file"] = [problem]
     if kind == ImportRun.Kind.MEMBERS:
         if community is not None:
             if not communities_visible_to(actor).filter(pk=community.pk).exists():
@@ -202,8 +219,14 @@ def import_run_execute(run_id: int) -> None:
                 actor=run.actor,
                 dry_run=run.options.get("dry_run", False),
                 announce=lambda text: None,
+                # Sealed: the links wait in the run only until their creator's page shows
+                # them once (``downloads.import_run_take_invitations``).
                 on_invite=lambda slug, username, link: invitations.append(
-                    {"community": slug, "username": username, "link": link}
+                    {
+                        "community": slug,
+                        "username": username,
+                        "link": secret_seal(link) if link else "",
+                    }
                 ),
                 on_row=progress,
             )

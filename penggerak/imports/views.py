@@ -6,7 +6,6 @@ what through a selector or service.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
@@ -15,12 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from penggerak.accounts import access
+from penggerak.accounts.decorators import allowed_for
 from penggerak.core.errors import DomainError, PermissionDenied
 from penggerak.core.views import domain_errors_as_http, form_add_domain_error
-from penggerak.imports import exports, selectors, services
+from penggerak.imports import downloads, exports, selectors, services
 from penggerak.imports.forms import ExportForm, UploadForm
 from penggerak.imports.models import ImportRun
-from penggerak.imports.storage import private_path
 from penggerak.imports.templates_xlsx import communities_template, members_template
 from penggerak.registry.selectors import communities_visible_to
 
@@ -28,21 +28,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RUNS_SHOWN = 20
 
 
-def _require_importer(user) -> None:
-    if not (user.is_secretariat or user.is_coordinator):
-        raise DjangoPermissionDenied(_("Hanya koordinator dan sekretariat yang dapat mengimpor."))
-
-
-@login_required
+@allowed_for(access.may_import_members)
 def upload(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require_importer(user)
     communities = communities_visible_to(user).order_by("name")
     form = UploadForm(
         request.POST or None,
         request.FILES or None,
         communities=communities,
-        allow_communities=user.is_secretariat,
+        allow_communities=access.is_secretariat(user),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -66,9 +60,12 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def _run_context(request: HttpRequest, run: ImportRun) -> dict:
-    invitations = [
-        {**item, "url": request.build_absolute_uri(item["link"])} for item in run.invitations
-    ]
+    invitations = []
+    if run.status == ImportRun.Status.DONE and run.invitations:
+        invitations = [
+            {**item, "url": request.build_absolute_uri(item["link"]) if item["link"] else ""}
+            for item in downloads.import_run_take_invitations(actor=request.user, run=run)
+        ]
     return {
         "run": run,
         "stale": services.import_run_is_stale(run),
@@ -112,42 +109,25 @@ def rerun(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("imports:detail", pk=pk)
 
 
-_DOWNLOADS = {
-    "laporan.csv": ("report_csv", "text/csv; charset=utf-8", "laporan-impor-{pk}.csv"),
-    "laporan.xlsx": ("report_xlsx", XLSX, "laporan-impor-{pk}.xlsx"),
-    "berkas": ("stored_file", "application/octet-stream", None),
-}
-
-
 @login_required
 @require_GET
 @domain_errors_as_http
 def download(request: HttpRequest, pk: int, name: str) -> FileResponse:
-    """Reports and the uploaded file, for the uploader and the secretariat only."""
+    """Reports and the uploaded file, for who may see the run; audited."""
     run = selectors.import_run_get(actor=request.user, run_id=pk)
-    attribute, content_type, filename = _DOWNLOADS[name]
-    relative = getattr(run, attribute)
-    if not relative or run.status == ImportRun.Status.EXPIRED:
-        raise Http404(_("Berkas sudah kedaluwarsa atau belum tersedia."))
-    path = private_path(relative)
-    if not path.exists():
-        raise Http404(_("Berkas sudah kedaluwarsa atau belum tersedia."))
+    path, filename, content_type = downloads.import_run_file(actor=request.user, run=run, name=name)
     response = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=filename.format(pk=pk) if filename else run.original_name,
-        content_type=content_type,
+        path.open("rb"), as_attachment=True, filename=filename, content_type=content_type
     )
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-@login_required
+@allowed_for(access.may_import_members)
 @require_GET
 def template(request: HttpRequest, kind: str) -> HttpResponse:
-    _require_importer(request.user)
     if kind == "komunitas":
-        if not request.user.is_secretariat:
+        if not access.may_import_communities(request.user):
             raise Http404()
         content, filename = communities_template(), "templat-komunitas.xlsx"
     else:
@@ -168,7 +148,7 @@ _FILTER_LABELS = {
 }
 
 
-@login_required
+@allowed_for(access.may_export_members)
 @never_cache
 @require_http_methods(["GET", "POST"])
 @domain_errors_as_http
@@ -180,8 +160,6 @@ def export_members(request: HttpRequest, fmt: str) -> HttpResponse:
     again until it expires.
     """
     user = request.user
-    if not exports.may_export(user):
-        raise DjangoPermissionDenied(_("Hanya koordinator dan sekretariat yang dapat mengekspor."))
     filters = exports.clean_filters(request.POST if request.method == "POST" else request.GET)
     form = ExportForm(request.POST if request.method == "POST" else None)
     context = {

@@ -2,27 +2,20 @@
 
 from django.contrib import admin
 
-from penggerak.core.admin import SecretariatOnlyMixin
-from penggerak.insights import reports, services
+from penggerak.accounts.admin_base import NationalConfigMixin, SecretariatOnlyMixin
+from penggerak.insights import reports, selectors, services
 from penggerak.insights.models import InsightSettings, ReportSchedule, Target, UmkmPopulation
 
 
 @admin.register(InsightSettings)
-class InsightSettingsAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
+class InsightSettingsAdmin(NationalConfigMixin, admin.ModelAdmin):
     """The platform's as-of date (empty: today); PENGGERAK_AS_OF overrides it."""
 
     list_display = ["as_of", "updated_at"]
     fields = ["as_of"]
 
     def has_add_permission(self, request):
-        return (
-            super().has_add_permission(request)
-            and not request.user.province_id
-            and not InsightSettings.objects.exists()
-        )
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not request.user.province_id
+        return super().has_add_permission(request) and not InsightSettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -41,6 +34,9 @@ class TargetAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
     search_fields = ["scope"]
     fields = ["metric", "scope", "value", "deadline"]
     show_full_result_count = False
+
+    def get_queryset(self, request):
+        return selectors.targets_visible_to(request.user)
 
     def save_model(self, request, obj, form, change):
         saved = services.target_set(
@@ -84,10 +80,7 @@ class UmkmPopulationAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
     raw_id_fields = ["region"]
 
     def get_queryset(self, request):
-        rows = super().get_queryset(request).select_related("region")
-        if request.user.province_id:
-            rows = rows.filter(region__code__startswith=request.user.province_id)
-        return rows
+        return selectors.umkm_population_visible_to(request.user)
 
     def save_model(self, request, obj, form, change):
         saved = services.umkm_population_set(

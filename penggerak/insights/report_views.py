@@ -12,13 +12,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from penggerak.accounts import access
+from penggerak.accounts.decorators import allowed_for
 from penggerak.core.errors import DomainError
 from penggerak.core.models import Region, RegionLevel
 from penggerak.core.storage import private_path
 from penggerak.core.views import domain_errors_as_http, form_add_domain_error
-from penggerak.insights import reports, services
+from penggerak.insights import reports, selectors, services
 from penggerak.insights.asof import as_of_date
-from penggerak.insights.models import ReportRun, UmkmPopulation
+from penggerak.insights.models import ReportRun
 
 SCOPE_HELP = _(
     'Tulis "nation", "province:KODE", "regency:KODE" atau "community:SLUG", misalnya province:32.'
@@ -52,11 +54,6 @@ class ScheduleForm(forms.Form):
     active = forms.BooleanField(label=_("Buat laporan bulanan otomatis"), required=False)
 
 
-def _require_secretariat(request: HttpRequest) -> None:
-    if not request.user.is_secretariat:
-        raise Http404
-
-
 def _scope_choices(user) -> list[tuple[str, str]]:
     provinces = Region.objects.filter(level=RegionLevel.PROVINCE, is_current=True)
     if user.province_id:
@@ -88,10 +85,9 @@ def _page(request: HttpRequest, form=None, schedule_form=None, status: int = 200
     return render(request, "insights/reports.html", context, status=status)
 
 
-@login_required
+@allowed_for(access.is_secretariat)
 def reports_page(request: HttpRequest) -> HttpResponse:
     """The list of reports with a request form (POST asks for one)."""
-    _require_secretariat(request)
     if request.method != "POST":
         return _page(request)
     form = ReportRequestForm(request.POST)
@@ -105,11 +101,10 @@ def reports_page(request: HttpRequest) -> HttpResponse:
     return _page(request, form=form, status=422)
 
 
-@login_required
+@allowed_for(access.is_secretariat)
 @require_POST
 def schedule(request: HttpRequest) -> HttpResponse:
     """Switch the monthly report of a scope on or off."""
-    _require_secretariat(request)
     form = ScheduleForm(request.POST)
     if form.is_valid():
         try:
@@ -121,12 +116,11 @@ def schedule(request: HttpRequest) -> HttpResponse:
     return _page(request, schedule_form=form, status=422)
 
 
-@login_required
+@allowed_for(access.is_secretariat)
 @require_GET
 @domain_errors_as_http
 def download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     """The PDF or XLSX of a finished report; 404 for another province's report. Audited."""
-    _require_secretariat(request)
     if kind not in ("pdf", "xlsx"):
         raise Http404
     run = reports.report_run_get(actor=request.user, run_id=pk)
@@ -153,7 +147,7 @@ PARTNERS_PER_PAGE = 50
 def partners(request: HttpRequest) -> HttpResponse:
     """Partners with the trainings they ran (secretariat: all; partner staff: their own)."""
     visible = reports.partners_visible_to(request.user)
-    if not (request.user.is_secretariat or visible.exists()):
+    if not (access.is_secretariat(request.user) or visible.exists()):
         raise Http404
     page = Paginator(visible.order_by("name", "id"), PARTNERS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -191,11 +185,10 @@ class UmkmPopulationForm(forms.Form):
     )
 
 
-@login_required
+@allowed_for(access.is_secretariat)
 def umkm_population(request: HttpRequest) -> HttpResponse:
     """The recorded UMKM population figures (weights of the ``umkm`` target split) and a form
     to record one. Secretariat only; a provincial secretariat within its province."""
-    _require_secretariat(request)
     form = UmkmPopulationForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -207,7 +200,5 @@ def umkm_population(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("insights:umkm_population")
         status = 422
-    rows = UmkmPopulation.objects.select_related("region").order_by("region_id")
-    if request.user.province_id:
-        rows = rows.filter(region__code__startswith=request.user.province_id)
+    rows = selectors.umkm_population_visible_to(request.user).order_by("region_id")
     return render(request, "insights/report_umkm.html", {"form": form, "rows": rows}, status=status)

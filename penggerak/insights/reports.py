@@ -7,7 +7,9 @@ costs a few dozen indexed reads whatever the number of members.
 
 The XLSX is written with openpyxl directly, not with ``imports.xlsx``: insights may not import
 imports (layer order), and a report is a few hundred cells, so the streaming writer buys
-nothing here.
+nothing here. Rows go through ``core.spreadsheet.sheet_append`` (a community named "=..." stays
+text), and every text in a PDF ``Paragraph`` is escaped: reportlab reads it as mini-HTML, so a
+name like ``<font size=80>`` or ``Siti & <b>`` would change the layout or break the build.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import calendar
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
 
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
@@ -29,8 +32,9 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from penggerak.accounts.models import Role
+from penggerak.accounts import access
 from penggerak.core.errors import NotFound
+from penggerak.core.spreadsheet import sheet_append
 from penggerak.insights import forecast, rollups
 from penggerak.insights.asof import as_of_date
 from penggerak.insights.metrics import METRICS
@@ -157,20 +161,20 @@ def report_xlsx(data: ReportData) -> bytes:
     sheet = workbook.active
     sheet.title = _("Target")[:31]
     header, rows = target_rows(data)
-    sheet.append([_("Cakupan"), data.scope.name, _("Per tanggal"), data.as_of])
-    sheet.append(header)
+    sheet_append(sheet, [_("Cakupan"), data.scope.name, _("Per tanggal"), data.as_of])
+    sheet_append(sheet, header)
     for row in rows:
-        sheet.append(row)
+        sheet_append(sheet, row)
     history = workbook.create_sheet(_("Anggota dan komunitas")[:31])
-    history.append([_("Akhir bulan"), _("Anggota"), _("Komunitas")])
+    sheet_append(history, [_("Akhir bulan"), _("Anggota"), _("Komunitas")])
     for day, members, communities in data.history:
-        history.append([day, members, communities])
+        sheet_append(history, [day, members, communities])
     funnel = workbook.create_sheet(_("Corong tujuh tahap")[:31])
-    funnel.append([_("Tahap"), _("Nama"), _("Anggota"), _("% dari tahap 1")])
+    sheet_append(funnel, [_("Tahap"), _("Nama"), _("Anggota"), _("% dari tahap 1")])
     for number, name, value, share in data.funnel:
-        funnel.append([number, name, value, share])
-    funnel.append([])
-    funnel.append([_("Pelatihan terlaksana"), None, data.trainings])
+        sheet_append(funnel, [number, name, value, share])
+    sheet_append(funnel, [])
+    sheet_append(funnel, [_("Pelatihan terlaksana"), None, data.trainings])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -282,6 +286,12 @@ def _table(header: list[str], rows: list[list], widths: list[float] | None = Non
     return table
 
 
+def _text(text: object, style) -> Paragraph:
+    """A paragraph of plain text: ``<``, ``>`` and ``&`` escaped, so a scope name or a note
+    is printed as typed instead of read as reportlab markup."""
+    return Paragraph(escape(str(text)), style)
+
+
 def report_pdf(data: ReportData) -> bytes:
     """Title, scope and month; per target its figures and a chart; members and communities
     over time; the seven-step funnel."""
@@ -295,8 +305,8 @@ def report_pdf(data: ReportData) -> bytes:
         out, pagesize=A4, title=title, author="Penggerak", leftMargin=20 * mm, rightMargin=20 * mm
     )
     story: list = [
-        Paragraph(title, styles["Title"]),
-        Paragraph(
+        _text(title, styles["Title"]),
+        _text(
             _("Cakupan: %(scope)s · angka per tanggal %(day)s · pelatihan terlaksana: %(n)s")
             % {
                 "scope": data.scope.name,
@@ -306,12 +316,12 @@ def report_pdf(data: ReportData) -> bytes:
             styles["Normal"],
         ),
         Spacer(1, 4 * mm),
-        Paragraph(_("Target"), styles["Heading2"]),
+        _text(_("Target"), styles["Heading2"]),
     ]
     if not data.targets:
-        story.append(Paragraph(_("Belum ada target untuk cakupan ini."), styles["Normal"]))
+        story.append(_text(_("Belum ada target untuk cakupan ini."), styles["Normal"]))
     for item in data.targets:
-        story.append(Paragraph(item["label"], styles["Heading3"]))
+        story.append(_text(item["label"], styles["Heading3"]))
         facts = [
             [_("Nilai / target"), f"{_number(item['current'])} / {_number(item['target'])}"],
             [_("Kemajuan"), f"{_number(item['progress'], 1)} %"],
@@ -330,11 +340,11 @@ def report_pdf(data: ReportData) -> bytes:
         ]
         story.append(_table([_("Ukuran"), _("Nilai")], facts, [70 * mm, 90 * mm]))
         if item["note"]:
-            story.append(Paragraph(str(item["note"]), styles["Italic"]))
+            story.append(_text(item["note"], styles["Italic"]))
         drawing = target_drawing(item, data.as_of)
         if drawing is not None:
             story += [Spacer(1, 2 * mm), drawing]
-    story += [Spacer(1, 4 * mm), Paragraph(_("Anggota dan komunitas"), styles["Heading2"])]
+    story += [Spacer(1, 4 * mm), _text(_("Anggota dan komunitas"), styles["Heading2"])]
     drawing = history_drawing(data)
     if drawing is not None:
         story.append(drawing)
@@ -344,7 +354,7 @@ def report_pdf(data: ReportData) -> bytes:
             [[day.isoformat(), _number(m), _number(c)] for day, m, c in data.history],
         )
     )
-    story += [Spacer(1, 4 * mm), Paragraph(_("Corong tujuh tahap"), styles["Heading2"])]
+    story += [Spacer(1, 4 * mm), _text(_("Corong tujuh tahap"), styles["Heading2"])]
     story.append(
         _table(
             [_("Tahap"), _("Nama"), _("Anggota"), _("% dari tahap 1")],
@@ -364,7 +374,7 @@ def report_pdf(data: ReportData) -> bytes:
 def report_runs_for(actor) -> QuerySet[ReportRun]:
     """Report runs the actor may see: the secretariat's (a provincial one: its province's
     scopes only); nobody else's. Newest first."""
-    if not (getattr(actor, "is_authenticated", False) and actor.is_secretariat):
+    if not (access.is_secretariat(actor)):
         return ReportRun.objects.none()
     runs = ReportRun.objects.all()
     if actor.province_id:
@@ -382,7 +392,7 @@ def report_run_get(*, actor, run_id: int) -> ReportRun:
 
 def report_schedules_for(actor) -> QuerySet[ReportSchedule]:
     """Schedules the actor may see and change (same rule as the runs)."""
-    if not (getattr(actor, "is_authenticated", False) and actor.is_secretariat):
+    if not (access.is_secretariat(actor)):
         return ReportSchedule.objects.none()
     schedules = ReportSchedule.objects.all()
     if actor.province_id:
@@ -416,11 +426,11 @@ def report_schedules_for(actor) -> QuerySet[ReportSchedule]:
 def partners_visible_to(actor) -> QuerySet[Partner]:
     """Partners whose impact the actor may see: the secretariat all of them, partner staff
     their own partners, nobody else."""
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+    if not access.is_signed_in(actor):
         return Partner.objects.none()
-    if actor.is_secretariat:
+    if access.is_secretariat(actor):
         return Partner.objects.all()
-    if actor.role == Role.PARTNER:
+    if access.is_partner_staff(actor):
         return Partner.objects.filter(staff=actor)
     return Partner.objects.none()
 

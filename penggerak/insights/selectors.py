@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from penggerak.accounts.models import Role
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Concat
+
+from penggerak.accounts import access
 from penggerak.core.errors import NotFound
 from penggerak.insights import forecast, rollups
 from penggerak.insights.asof import as_of_date
@@ -24,17 +27,17 @@ def scope_for(*, actor: Any, scope: str | None) -> Scope:
     Secretariat: any scope (a provincial one: its province and below); partner staff: any
     scope (aggregates only); coordinator: their own communities; members and anonymous: none.
     """
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+    if not access.is_signed_in(actor):
         raise NotFound()
     found = parse_scope(scope)
-    if actor.is_secretariat:
+    if access.is_secretariat(actor):
         if actor.province_id and found.province_code != actor.province_id:
             raise NotFound()
         return found
-    if actor.role == Role.PARTNER:
+    if access.is_partner_staff(actor):
         return found
     if (
-        actor.role == Role.COORDINATOR
+        access.is_coordinator(actor)
         and found.kind == "community"
         and actor.coordinated_communities.filter(pk=found.community_id).exists()
     ):
@@ -320,9 +323,9 @@ def top_and_lagging(*, scope: Scope, as_of: dt.date, count: int = TOP_COUNT) -> 
 def community_for_coordinator(*, actor: Any, slug: str) -> Scope:
     """The community scope of ``slug`` for its coordinator or the secretariat (a provincial
     one within its province); NotFound otherwise, also when the community does not exist."""
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+    if not access.is_signed_in(actor):
         raise NotFound()
-    if not (actor.is_secretariat or actor.role == Role.COORDINATOR):
+    if not (access.is_secretariat(actor) or access.is_coordinator(actor)):
         raise NotFound()
     return scope_for(actor=actor, scope=f"community:{slug}")
 
@@ -334,3 +337,43 @@ def stuck_members(*, actor: Any, scope: Scope, limit: int = 50) -> tuple[list, i
 
     members = mentoring_stuck(actor=actor, community=scope.code)
     return list(members[:limit]), members.count()
+
+
+# --- The back office, scoped like the dashboards --------------------------------------------
+
+
+def targets_visible_to(actor: Any):
+    """Targets a back-office user manages: all for the national secretariat; for a provincial
+    one its province's, its regencies' and its communities' targets."""
+
+    from penggerak.registry.models import Community
+
+    targets = Target.objects.all()
+    if not access.is_secretariat(actor):
+        return targets.none()
+    province = access.secretariat_province(actor)
+    if province is None:
+        return targets
+    community_scopes = (
+        Community.objects.filter(regency__code__startswith=province + ".")
+        .annotate(key=Concat(Value("community:"), "slug", output_field=CharField()))
+        .values("key")
+    )
+    return targets.filter(
+        Q(scope=f"province:{province}")
+        | Q(scope__startswith=f"regency:{province}.")
+        | Q(scope__in=community_scopes)
+    )
+
+
+def umkm_population_visible_to(actor: Any):
+    """UMKM population figures of the actor's scope (secretariat only)."""
+    from penggerak.insights.models import UmkmPopulation
+
+    rows = UmkmPopulation.objects.select_related("region")
+    if not access.is_secretariat(actor):
+        return rows.none()
+    province = access.secretariat_province(actor)
+    if province is None:
+        return rows
+    return rows.filter(Q(region__code=province) | Q(region__code__startswith=province + "."))

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from penggerak.accounts import access
 from penggerak.core.audit import audit_record
 from penggerak.core.errors import DomainError, NotFound, PermissionDenied
 from penggerak.core.models import AuditEvent
@@ -32,18 +33,19 @@ from penggerak.insights.scopes import Scope, child_scopes, parse_scope
 Action = AuditEvent.Action
 
 
-def _require_secretariat(actor: Any, scope: Scope | None = None) -> None:
-    """The secretariat sets targets; a provincial secretariat only inside its province."""
-    if not (getattr(actor, "is_authenticated", False) and actor.is_secretariat):
-        raise PermissionDenied()
-    if scope is not None and actor.province_id and scope.province_code != actor.province_id:
+def _require_scope_writer(actor: Any, scope: Scope | None = None) -> None:
+    """The secretariat writes targets, schedules and figures; a provincial secretariat only
+    inside its province (``scope`` None: no scope chosen yet)."""
+    access.ensure(access.is_secretariat(actor))
+    province = access.secretariat_province(actor)
+    if scope is not None and province and scope.province_code != province:
         raise PermissionDenied(_("Cakupan ini di luar provinsi Anda."))
 
 
 @transaction.atomic
 def as_of_set(*, actor: Any, as_of: dt.date | None) -> InsightSettings:
     """The national secretariat sets the platform's as-of date (None: today)."""
-    _require_secretariat(actor)
+    _require_scope_writer(actor)
     if actor.province_id:
         raise PermissionDenied()
     row, _created = InsightSettings.objects.get_or_create(pk=1)
@@ -106,12 +108,12 @@ def target_set(*, actor: Any, metric: str, scope: str, value: int, deadline: dt.
     Raises DomainError ``validation_error`` (unknown metric or scope, value not above zero,
     deadline not after the as-of date) or PermissionDenied.
     """
-    _require_secretariat(actor)
+    _require_scope_writer(actor)
     found, fields = _clean_target(metric=metric, scope=scope, value=value, deadline=deadline)
     if fields:
         raise DomainError("validation_error", _("Periksa kembali isian target."), fields=fields)
     assert found is not None
-    _require_secretariat(actor, found if found.kind != "nation" else None)
+    _require_scope_writer(actor, found if found.kind != "nation" else None)
     if found.kind == "nation" and actor.province_id:
         raise PermissionDenied(_("Cakupan ini di luar provinsi Anda."))
     target, created = Target.objects.update_or_create(
@@ -143,7 +145,7 @@ def target_cascade(
     ``validation_error``) or PermissionDenied.
     """
     parent = parse_scope(target.scope)
-    _require_secretariat(actor, parent if parent.kind != "nation" else None)
+    _require_scope_writer(actor, parent if parent.kind != "nation" else None)
     if parent.kind == "nation" and actor.province_id:
         raise PermissionDenied(_("Cakupan ini di luar provinsi Anda."))
     if target.deadline <= as_of_date():
@@ -295,7 +297,7 @@ def parse_report_month(raw: Any) -> dt.date:
 def _report_scope(actor: Any, scope: str) -> Scope:
     """Resolve a scope for a report; an unknown scope and one outside a provincial
     secretariat's province get the same message (no probing of what exists elsewhere)."""
-    _require_secretariat(actor)
+    _require_scope_writer(actor)
     try:
         found = parse_scope(scope)
     except NotFound:
@@ -313,7 +315,7 @@ def report_request(*, actor: Any, scope: str, month: Any) -> ReportRun:
     """The secretariat asks for the report of ``scope`` for ``month`` (``YYYY-MM``); the task
     worker generates it after commit. Raises DomainError (``invalid_scope``,
     ``invalid_month``) or PermissionDenied."""
-    _require_secretariat(actor)
+    _require_scope_writer(actor)
     fields: dict[str, list] = {}
     found = parsed_month = None
     try:
@@ -478,7 +480,7 @@ def umkm_population_set(*, actor: Any, region_code: str, value: Any, source: str
     (``validation_error``) or PermissionDenied."""
     from penggerak.core.models import Region, RegionLevel
 
-    _require_secretariat(actor)
+    _require_scope_writer(actor)
     fields: dict[str, list] = {}
     code = str(region_code or "").strip()
     region = Region.objects.filter(

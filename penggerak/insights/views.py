@@ -19,9 +19,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from penggerak.accounts import access
 from penggerak.core.audit import audit_record
 from penggerak.core.errors import DomainError
 from penggerak.core.models import AuditEvent
+from penggerak.core.spreadsheet import safe_cell
 from penggerak.insights import charts, forecast, selectors
 from penggerak.insights.asof import as_of_date
 from penggerak.insights.scopes import Scope
@@ -31,7 +33,7 @@ from penggerak.registry import selectors as registry_selectors
 def _secretariat_scope(request: HttpRequest, scope: str) -> Scope:
     """The scope for the secretariat (a provincial one: its province and below); 404 for
     anyone else, a scope out of reach, a malformed one or one that does not exist."""
-    if not request.user.is_secretariat:
+    if not access.is_secretariat(request.user):
         raise Http404
     try:
         return selectors.scope_for(actor=request.user, scope=scope)
@@ -284,7 +286,8 @@ def _csv(request: HttpRequest, found: Scope, table: str) -> StreamingHttpRespons
             changes={"rows": len(context["stuck"])},
         )
     writer = csv.writer(_Echo())
-    stream = (writer.writerow([str(cell) for cell in row]) for row in rows(context))
+    # Names of communities and members are typed by people: neutralised against formulas.
+    stream = (writer.writerow([safe_cell(str(cell)) for cell in row]) for row in rows(context))
     response = StreamingHttpResponse(_with_bom(stream), content_type="text/csv; charset=utf-8")
     name = found.key.replace(":", "-")
     response["Content-Disposition"] = f'attachment; filename="dasbor-{name}-{table}.csv"'

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from penggerak.accounts import access
 from penggerak.core.errors import DomainError, NotFound
 from penggerak.mentoring.models import Assignment, Mentor, MentoringSettings, NextAction, Session
 from penggerak.registry import steps as step_defs
@@ -22,7 +23,7 @@ from penggerak.registry.selectors import communities_visible_to, member_get, mem
 
 
 def _authenticated(actor: Any) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and actor.is_active)
+    return bool(access.is_signed_in(actor))
 
 
 def stuck_after_days() -> int:
@@ -49,9 +50,9 @@ def mentors_visible_to(actor: Any) -> QuerySet[Mentor]:
     serving = Mentor.communities.through.objects.filter(
         community__in=communities_visible_to(actor)
     ).values("mentor_id")
-    if actor.is_secretariat and not actor.province_id:
+    if access.is_secretariat(actor) and not actor.province_id:
         return qs
-    if actor.is_secretariat or actor.is_coordinator:
+    if access.is_secretariat(actor) or access.is_coordinator(actor):
         return qs.filter(Q(pk__in=serving) | Q(user=actor))
     return qs.filter(Q(user=actor) | Q(partner__staff=actor))
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from penggerak.accounts import access
 from penggerak.accounts.models import User
 from penggerak.core.audit import audit_record
 from penggerak.core.errors import DomainError, PermissionDenied
@@ -26,7 +27,6 @@ from penggerak.mentoring.models import (
     Session,
 )
 from penggerak.registry.models import Community, Member, Partner
-from penggerak.registry.selectors import communities_visible_to
 from penggerak.registry.services import member_step_record_evidence
 
 Action = AuditEvent.Action
@@ -50,11 +50,7 @@ class _FieldErrors:
 
 def may_manage_community(actor: Any, community: Community) -> bool:
     """The secretariat (in scope) and the community's own coordinators manage its mentoring."""
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    if not (actor.is_secretariat or actor.is_coordinator):
-        return False
-    return communities_visible_to(actor).filter(pk=community.pk).exists()
+    return access.may_manage_community(actor, community)
 
 
 def _require_manager_of(actor: Any, community: Community) -> None:
@@ -132,8 +128,8 @@ def mentor_create(
     An account is a mentor once; members' own accounts cannot mentor. Raises DomainError
     (``validation_error``, ``mentor_exists``) or PermissionDenied.
     """
-    if not getattr(actor, "is_authenticated", False) or not (
-        actor.is_secretariat or actor.is_coordinator
+    if not access.is_signed_in(actor) or not (
+        access.is_secretariat(actor) or access.is_coordinator(actor)
     ):
         raise PermissionDenied()
     errors = _FieldErrors()
@@ -357,7 +353,7 @@ def session_record(
     )
     is_mentor = bool(
         assignment is not None
-        and getattr(actor, "is_authenticated", False)
+        and access.is_signed_in(actor)
         and assignment.mentor.user_id == actor.pk
     )
     manages = may_manage_community(actor, member.community)

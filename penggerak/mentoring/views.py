@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from penggerak.accounts import access
 from penggerak.accounts.models import User
 from penggerak.core.errors import DomainError, PermissionDenied
 from penggerak.core.notifications import notifications_for, notifications_mark_read
@@ -35,7 +36,7 @@ PAGE_SIZE = 25
 
 
 def _manager(user) -> bool:
-    return user.is_secretariat or user.is_coordinator
+    return access.is_secretariat(user) or access.is_coordinator(user)
 
 
 def _url_with(request: HttpRequest, **changes) -> str:
@@ -306,7 +307,7 @@ def stuck_list(request: HttpRequest) -> HttpResponse:
             "settings_form": StuckSettingsForm(
                 initial={"stuck_after_days": selectors.stuck_after_days()}
             )
-            if user.is_secretariat and not user.province_id
+            if access.is_secretariat(user) and not user.province_id
             else None,
         },
     )
@@ -315,7 +316,7 @@ def stuck_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def stuck_settings(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_secretariat:
+    if not access.is_secretariat(request.user):
         raise DjangoPermissionDenied
     form = StuckSettingsForm(request.POST)
     if form.is_valid():

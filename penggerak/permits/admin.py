@@ -4,8 +4,7 @@ checklist templates. Permits themselves are read-only here: they change through 
 
 from django.contrib import admin
 
-from penggerak.core.admin import SecretariatOnlyMixin
-from penggerak.core.audit import audit_record
+from penggerak.accounts.admin_base import NationalConfigMixin, SecretariatOnlyMixin
 from penggerak.permits.models import (
     ChecklistItem,
     ChecklistSection,
@@ -16,26 +15,9 @@ from penggerak.permits.models import (
 from penggerak.permits.selectors import permit_list
 
 
-class _NationalConfig(SecretariatOnlyMixin):
-    """One national configuration: a provincial secretariat reads it, never edits it."""
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not request.user.province_id
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not request.user.province_id
-
+class _NationalConfig(NationalConfigMixin):
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action="update" if change else "create",
-            obj=obj,
-            changes={name: str(form.cleaned_data.get(name)) for name in form.changed_data},
-        )
 
 
 @admin.register(PermitRequirement)

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from penggerak.accounts.models import Role
+from penggerak.accounts import access
 from penggerak.core.audit import audit_record, audit_record_many
 from penggerak.core.errors import DomainError, PermissionDenied
 from penggerak.core.models import AuditEvent
@@ -96,11 +96,11 @@ class _FieldErrors:
 
 def may_write(actor: Any, business: Business) -> bool:
     """The owner member, or the secretariat/coordinators of the owner's community."""
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+    if not access.is_signed_in(actor):
         return False
     if business.owner.user_id and business.owner.user_id == actor.pk:
         return True
-    if not (actor.is_secretariat or actor.role == Role.COORDINATOR):
+    if not (access.is_secretariat(actor) or access.is_coordinator(actor)):
         return False
     return communities_visible_to(actor).filter(pk=business.owner.community_id).exists()
 
@@ -113,7 +113,7 @@ def _require_writer(actor: Any, business: Business) -> None:
 def _system_or_staff(actor: Any) -> Any:
     # The registry's step rules accept staff actors; a member's own permit fires its rule as
     # the system (the permit's own audit event names the member).
-    return actor if actor.is_secretariat or actor.role == Role.COORDINATOR else None
+    return actor if access.is_secretariat(actor) or access.is_coordinator(actor) else None
 
 
 def _check_document(errors: _FieldErrors, document: UploadedFile) -> None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from penggerak.accounts import access
 from penggerak.core.errors import DomainError
 from penggerak.core.views import domain_errors_as_http, form_add_domain_error
 from penggerak.permits import selectors, services
@@ -36,7 +37,7 @@ def _positive_int(value: str | None) -> int | None:
 def index(request: HttpRequest) -> HttpResponse:
     """Members see their own permits; staff a keyset-paged list of the businesses they serve."""
     user = request.user
-    if user.role == "member" and not user.is_secretariat:
+    if access.is_member_user(user):
         businesses = selectors.member_businesses(actor=user)
         rows = [
             {"business": b, "requirements": selectors.permit_requirements(b, list(b.permits.all()))}

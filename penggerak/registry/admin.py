@@ -9,8 +9,8 @@ and audit, so the admin offers them read-only.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from penggerak.core.admin import SecretariatOnlyMixin
-from penggerak.core.audit import audit_record
+from penggerak.accounts.admin_base import NationalConfigMixin, ReadOnlyAdmin, SecretariatOnlyMixin
+from penggerak.core.models import AuditEvent, Region
 from penggerak.registry.models import (
     Agreement,
     Business,
@@ -20,7 +20,13 @@ from penggerak.registry.models import (
     PartnerContact,
     StepRule,
 )
-from penggerak.registry.selectors import communities_visible_to, members_visible_to
+from penggerak.registry.selectors import (
+    agreements_visible_to,
+    audit_events_visible_to,
+    communities_visible_to,
+    members_visible_to,
+    partners_visible_to,
+)
 from penggerak.registry.services import community_create, partner_create
 
 
@@ -75,7 +81,7 @@ class MemberAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
     readonly_fields = [
         "full_name",
         "nik_masked",
-        "birth_date",
+        "birth_year",
         "sex",
         "phone",
         "email",
@@ -91,13 +97,18 @@ class MemberAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
         "furthest_step",
         "user",
     ]
-    exclude = ["nik_digest", "nik_ciphertext"]
+    exclude = ["nik_digest", "nik_ciphertext", "birth_date"]
     inlines = [BusinessInline]
     show_full_result_count = False
     list_per_page = 50
 
     def get_queryset(self, request):
         return members_visible_to(request.user).select_related("community")
+
+    @admin.display(description=_("tahun lahir"))
+    def birth_year(self, obj):
+        # Beside a masked NIK the full birth date would give back its digits 7-12.
+        return obj.birth_date.year if obj.birth_date else "-"
 
     def has_add_permission(self, request):
         return False
@@ -139,6 +150,9 @@ class PartnerAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
     fields = ["name", "slug", "kind", "region", "website"]
     inlines = [PartnerContactInline, AgreementInline]
 
+    def get_queryset(self, request):
+        return partners_visible_to(request.user)
+
     def has_change_permission(self, request, obj=None):
         return False
 
@@ -160,6 +174,9 @@ class AgreementAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
     search_fields = ["number", "title", "partner__name"]
     list_select_related = ["partner"]
 
+    def get_queryset(self, request):
+        return agreements_visible_to(request.user)
+
     def has_add_permission(self, request):
         return False
 
@@ -172,7 +189,7 @@ admin.site.site_title = _("Penggerak")
 
 
 @admin.register(StepRule)
-class StepRuleAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
+class StepRuleAdmin(NationalConfigMixin, admin.ModelAdmin):
     """The rules that complete each of the seven steps: the national secretariat tunes them
     (enable, thresholds such as ``{"min_attendances": 2}``); the seven rows are fixed."""
 
@@ -183,15 +200,23 @@ class StepRuleAdmin(SecretariatOnlyMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        # One national curriculum: a provincial secretariat reads the rules, never edits them.
-        return super().has_change_permission(request, obj) and not request.user.province_id
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action="update",
-            obj=obj,
-            changes={name: str(form.cleaned_data.get(name)) for name in form.changed_data},
-        )
+@admin.register(Region)
+class RegionAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name", "level", "postal_code", "is_current", "successor"]
+    list_filter = ["level", "is_current"]
+    search_fields = ["code", "search_name"]
+    show_full_result_count = False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The audit trail, read-only; a provincial secretariat reads its province's part."""
+
+    list_display = ["at", "actor_label", "action", "object_type", "object_id", "reason"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_id", "actor_label"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return audit_events_visible_to(request.user)

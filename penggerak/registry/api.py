@@ -27,6 +27,7 @@ from penggerak.registry.schemas import (
     MemberIn,
     MemberPage,
     MemberPatch,
+    NikSearchIn,
     PartnerDetailOut,
     PartnerFilters,
     PartnerPage,
@@ -65,7 +66,9 @@ members = Router(tags=["anggota"])
 @members.get("", response={200: MemberPage, **errors(401, 422)})
 def list_members(request, filters: Query[MemberFilters], paging: Query[PageParams]):
     """Members the token's user may see, newest first, with the filters of the member page.
-    `count` counts every match, not just this page. NIKs are always masked."""
+    `count` counts every match, not just this page. NIKs are always masked, birth dates given
+    as a year. A NIK in `q` is refused (422 `nik_in_query`): URLs end up in logs, so a NIK is
+    searched with `POST /api/v1/members/search-nik`."""
     query = filters.model_dump(exclude_none=True)
     rows = page_of(selectors.member_list(actor=request.auth, filters=query), paging)
     return {"items": rows, "count": selectors.member_count(actor=request.auth, filters=query)}
@@ -81,6 +84,17 @@ def create_member(request, payload: MemberIn):
     data["village_code"] = data.pop("village")
     member = services.member_register(actor=request.auth, community=community, **data)
     return Status(201, member)
+
+
+@members.post("/search-nik", response={200: MemberPage, **errors(400, 401, 422, 429)})
+def search_members_by_nik(request, payload: NikSearchIn):
+    """The member with this full NIK among those the user may see (`items` empty when there
+    is none or it is not theirs to see). The NIK travels in the body, never in a URL; each
+    search is recorded in the audit trail (NIK masked) and at most 30 are allowed per user in
+    10 minutes (429 `throttled`)."""
+    found = services.member_nik_search(actor=request.auth, nik=payload.nik, via="api")
+    items = [found] if found is not None else []
+    return {"items": items, "count": len(items)}
 
 
 @members.get("/{id}", response={200: MemberDetailOut, **READ})

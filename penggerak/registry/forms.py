@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from penggerak.core.models import Region, RegionLevel
@@ -266,14 +265,6 @@ class SignupForm(forms.Form):
         field = self.fields["community"]
         field.queryset = communities
         field.label_from_instance = lambda c: f"{c.name} — {c.regency.name}"
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        # The minimum length is the service's rule and is reported by it; Django's validators
-        # add what a form is better at: "12345678" and "password123" are refused here.
-        if len(password) >= 8:
-            password_validation.validate_password(password)
-        return password
 
 
 class CommunitySearchForm(forms.Form):

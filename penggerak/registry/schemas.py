@@ -84,8 +84,16 @@ class MemberOut(Schema):
     id: int
     community: CommunityRef
     full_name: str
-    nik_masked: str = Field(..., description="NIK tersamar; NIK lengkap tidak pernah dikirim.")
-    birth_date: dt.date
+    nik_masked: str = Field(
+        ...,
+        description="NIK tersamar: hanya empat digit terakhir (************0001); NIK lengkap "
+        "tidak pernah dikirim.",
+    )
+    birth_year: int = Field(
+        ...,
+        description="Tahun lahir. Tanggal lahir lengkap tidak dikirim: bersama wilayah dan "
+        "empat digit terakhir, tanggal itu membuka kembali NIK tersamar.",
+    )
     sex: Sex
     phone: str
     email: str
@@ -95,6 +103,10 @@ class MemberOut(Schema):
     status: MemberStatus
     furthest_step: int
     consent_given_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_birth_year(obj: Member) -> int:
+        return obj.birth_date.year
 
     @staticmethod
     def resolve_village(obj: Member) -> str | None:
@@ -127,7 +139,8 @@ class MemberFilters(Schema):
         pattern=REGION_CODE, description="Kode wilayah; mencakup semua wilayah di bawahnya."
     )
     q: str = optional(
-        description="Awal nama, nomor HP dalam format apa pun, atau NIK lengkap.",
+        description="Awal nama, atau nomor HP dalam format apa pun. NIK tidak boleh ada di "
+        "URL (422 `nik_in_query`): cari NIK dengan `POST /api/v1/members/search-nik`.",
         **text(max_length=100),
     )
     step: int = optional(ge=0, le=7, description="Sudah menyelesaikan tahap ini (1-7).")
@@ -147,6 +160,12 @@ class MemberIn(_Input):
     address: str = Field("", **text(max_length=300))
     joined_on: IsoDate | None = Field(None, description="Bawaan: hari ini.")
     consent: StrictBool = Field(False, description="Persetujuan pemrosesan data (UU PDP).")
+
+
+class NikSearchIn(_Input):
+    nik: str = Field(
+        ..., description="NIK lengkap, 16 digit; pemisah boleh.", **text(max_length=32)
+    )
 
 
 class MemberPatch(_Input):

@@ -9,17 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
-from penggerak.accounts.models import Role
+from penggerak.accounts import access
 from penggerak.core.errors import DomainError, NotFound
-from penggerak.core.identity import normalize_nik, validate_phone
+from penggerak.core.identity import holds_nik, validate_phone
 from penggerak.core.models import AuditEvent, Region, RegionLevel
 from penggerak.core.protection import nik_digest
 from penggerak.core.text import search_text
 from penggerak.registry import steps as step_defs
 from penggerak.registry.models import (
+    Agreement,
     Business,
     Community,
     Member,
@@ -31,10 +33,6 @@ from penggerak.registry.models import (
 )
 
 
-def _is_secretariat(actor: Any) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and actor.is_secretariat)
-
-
 def communities_visible_to(actor: Any) -> QuerySet[Community]:
     """Communities whose members the actor may see.
 
@@ -42,15 +40,12 @@ def communities_visible_to(actor: Any) -> QuerySet[Community]:
     a member: their own community; partners and visitors: none (they get aggregates elsewhere).
     """
     qs = Community.objects.select_related("regency")
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        return qs.none()
-    if _is_secretariat(actor):
-        if actor.province_id:
-            return qs.filter(regency__code__startswith=actor.province_id)
-        return qs
-    if actor.role == Role.COORDINATOR:
+    if access.is_secretariat(actor):
+        province = access.secretariat_province(actor)
+        return qs if province is None else qs.filter(regency__code__startswith=province)
+    if access.is_coordinator(actor):
         return qs.filter(coordinators=actor)
-    if actor.role == Role.MEMBER:
+    if access.is_member_user(actor):
         return qs.filter(members__user=actor)
     return qs.none()
 
@@ -61,15 +56,12 @@ def community_directory() -> QuerySet[Community]:
 
 
 def community_list(*, actor: Any) -> QuerySet[Community]:
-    """Communities listed to a logged-in user: the secretariat and partners see the directory
-    of the whole movement, a coordinator or member the ones they belong to."""
-    if not getattr(actor, "is_authenticated", False):
-        return Community.objects.none()
-    if _is_secretariat(actor) or actor.role == Role.PARTNER:
-        qs = Community.objects.select_related("regency")
-        if _is_secretariat(actor) and actor.province_id:
-            qs = qs.filter(regency__code__startswith=actor.province_id)
-        return qs
+    """Communities listed to a logged-in user: the secretariat (of its scope) and partners see
+    the directory of the movement, a coordinator or member the ones they belong to."""
+    if access.is_secretariat(actor):
+        return communities_visible_to(actor)
+    if access.is_partner_staff(actor):
+        return Community.objects.select_related("regency")
     return communities_visible_to(actor)
 
 
@@ -89,17 +81,14 @@ def members_visible_to(actor: Any) -> QuerySet[Member]:
     consent exist; anyone else: none.
     """
     qs = Member.objects.all()
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        return qs.none()
-    if _is_secretariat(actor):
-        if actor.province_id:
-            return qs.filter(
-                community__in=Community.objects.filter(regency__code__startswith=actor.province_id)
-            )
-        return qs
-    if actor.role == Role.COORDINATOR:
+    if access.is_secretariat(actor):
+        province = access.secretariat_province(actor)
+        if province is None:
+            return qs
+        return qs.filter(community__in=Community.objects.filter(regency__code__startswith=province))
+    if access.is_coordinator(actor):
         return qs.filter(community__in=Community.objects.filter(coordinators=actor))
-    if actor.role == Role.MEMBER:
+    if access.is_member_user(actor):
         return qs.filter(user=actor)
     return qs.none()
 
@@ -134,7 +123,7 @@ def member_audit_events(*, member: Member, limit: int = 10) -> list[AuditEvent]:
 class MemberFilterSet(django_filters.FilterSet):
     """The one member filter behind the member page and ``GET /api/v1/members``."""
 
-    q = django_filters.CharFilter(method="filter_q", label=_("Cari nama, HP atau NIK"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Cari nama atau HP"))
     community = django_filters.CharFilter(field_name="community__slug", label=_("Komunitas"))
     province = django_filters.CharFilter(method="filter_region", label=_("Provinsi"))
     region = django_filters.CharFilter(method="filter_region", label=_("Wilayah"))
@@ -149,14 +138,11 @@ class MemberFilterSet(django_filters.FilterSet):
         fields = ["q", "community", "province", "region", "step", "sector", "status"]
 
     def filter_q(self, queryset: QuerySet[Member], name: str, value: str) -> QuerySet[Member]:
-        """A 16-digit NIK matches exactly (by its keyed hash); a phone number matches in any
-        local form; anything else is a name prefix."""
+        """A phone number matches in any local form; anything else is a name prefix. A NIK
+        never gets here (``member_list`` refuses it: see ``member_find_by_nik``)."""
         value = value.strip()
         if not value:
             return queryset
-        digits = normalize_nik(value)
-        if len(digits) == 16 and digits.isdigit():
-            return queryset.filter(nik_digest=nik_digest(digits))
         if sum(ch.isdigit() for ch in value) >= 8:
             phone = validate_phone(value)
             if phone.valid:
@@ -188,21 +174,45 @@ class MemberFilterSet(django_filters.FilterSet):
         return queryset.filter(Exists(Business.objects.filter(owner=OuterRef("pk"), sector=value)))
 
 
+NIK_IN_QUERY_MESSAGE = _(
+    "Pencarian dengan NIK tidak dikirim lewat alamat (URL): ketik NIK di kotak pencarian "
+    "halaman anggota, atau kirim POST /api/v1/members/search-nik."
+)
+
+
 def member_list(*, actor: Any, filters: dict | None = None) -> QuerySet[Member]:
     """Members visible to the actor, filtered, newest first, with what a list row shows.
 
-    Raises DomainError via ``MemberFilterSet`` validation when a filter value is malformed.
+    Raises DomainError ``nik_in_query`` when the search text holds a NIK (whole or masked):
+    filters travel in URLs, which server logs and browser history keep, so a NIK is looked up
+    by ``member_find_by_nik`` behind a POST instead. Raises DomainError ``invalid_filter``
+    via ``MemberFilterSet`` validation when a filter value is malformed.
     """
+    if holds_nik((filters or {}).get("q")):
+        raise DomainError(
+            "nik_in_query", NIK_IN_QUERY_MESSAGE, fields={"q": [NIK_IN_QUERY_MESSAGE]}
+        )
     filterset = MemberFilterSet(filters or {}, queryset=members_visible_to(actor))
     if not filterset.is_valid():
-        from penggerak.core.errors import DomainError
-
         raise DomainError(
             "invalid_filter",
             _("Filter tidak valid."),
             fields={k: list(v) for k, v in filterset.errors.items()},
         )
     return filterset.qs.select_related("community").order_by("-id")
+
+
+def member_find_by_nik(*, actor: Any, nik: str) -> Member | None:
+    """The member with this NIK (16 digits, normalised) among those the actor may see, with
+    its community; None otherwise, whether it does not exist or is not the actor's to see.
+    One query, through the unique index on the keyed hash. Pass the NIK through
+    ``registry.services.member_nik_search``, which rate-limits and audits the search."""
+    return (
+        members_visible_to(actor)
+        .select_related("community")
+        .filter(nik_digest=nik_digest(nik))
+        .first()
+    )
 
 
 def member_count(*, actor: Any, filters: dict | None = None) -> int:
@@ -213,7 +223,7 @@ def member_count(*, actor: Any, filters: dict | None = None) -> int:
     """
     active = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
     if set(active) <= {"community"} and (
-        _is_secretariat(actor) or getattr(actor, "role", None) == Role.COORDINATOR
+        access.is_secretariat(actor) or access.is_coordinator(actor)
     ):
         communities = communities_visible_to(actor)
         if "community" in active:
@@ -224,10 +234,10 @@ def member_count(*, actor: Any, filters: dict | None = None) -> int:
 
 def partner_list(*, actor: Any) -> QuerySet[Partner]:
     """Partners any logged-in user may browse; partner staff see their own organisation."""
-    if not getattr(actor, "is_authenticated", False):
+    if not access.is_signed_in(actor):
         return Partner.objects.none()
     qs = Partner.objects.select_related("region")
-    if actor.role == Role.PARTNER and not _is_secretariat(actor):
+    if access.is_partner_staff(actor):
         return qs.filter(staff=actor)
     return qs
 
@@ -236,7 +246,11 @@ def _contacts_for(actor: Any) -> Prefetch:
     """Contact people are personal data: the secretariat, coordinators and the partner's own
     staff see them; members see the organisation without its people."""
     contacts = PartnerContact.objects.all()
-    if not (_is_secretariat(actor) or actor.role in (Role.COORDINATOR, Role.PARTNER)):
+    if not (
+        access.is_secretariat(actor)
+        or access.is_coordinator(actor)
+        or access.is_partner_staff(actor)
+    ):
         contacts = PartnerContact.objects.none()
     return Prefetch("contacts", queryset=contacts)
 
@@ -328,8 +342,7 @@ def funnel(*, actor: Any, scope: str = "nation") -> list[dict]:
     an unknown region or community, or an anonymous actor. Three queries at most, whatever
     the number of members: the scope, the counts, the histogram.
     """
-    if not getattr(actor, "is_authenticated", False):
-        raise NotFound()
+    access.require(access.is_signed_in(actor))
     _label, communities = _scope_communities(scope)
     counts = StepCount.objects.all()
     gaps = StepGapCount.objects.all()
@@ -370,3 +383,52 @@ def funnel(*, actor: Any, scope: str = "nation") -> list[dict]:
         )
         previous = done
     return result
+
+
+# --- The back office (admin lists), scoped like the pages --------------------------------------
+
+
+def _in_province(field: str, province: str) -> Q:
+    return Q(**{field: province}) | Q(**{f"{field}__startswith": province + "."})
+
+
+def partners_visible_to(actor: Any) -> QuerySet[Partner]:
+    """Partners a back-office user manages: all for the national secretariat; a provincial
+    one those whose region lies in its province (national partners have no region)."""
+    qs = Partner.objects.select_related("region")
+    if not access.is_secretariat(actor):
+        return qs.none()
+    province = access.secretariat_province(actor)
+    return qs if province is None else qs.filter(_in_province("region__code", province))
+
+
+def agreements_visible_to(actor: Any) -> QuerySet[Agreement]:
+    """Agreements (MoU) of the partners in ``partners_visible_to``."""
+    return Agreement.objects.select_related("partner").filter(
+        partner__in=partners_visible_to(actor)
+    )
+
+
+def audit_events_visible_to(actor: Any) -> QuerySet[AuditEvent]:
+    """The audit trail a back-office user may read: all of it for the national secretariat;
+    for a provincial one, the events about its province's members and communities and those
+    its province's people caused (its secretariat users and its communities' coordinators)."""
+    events = AuditEvent.objects.all()
+    if not access.is_secretariat(actor):
+        return events.none()
+    province = access.secretariat_province(actor)
+    if province is None:
+        return events
+    from penggerak.accounts.models import User
+
+    communities = communities_visible_to(actor)
+    member_keys = members_visible_to(actor).annotate(key=Cast("pk", CharField())).values("key")
+    community_keys = communities.annotate(key=Cast("pk", CharField())).values("key")
+    people = User.objects.filter(
+        Q(province_id=province) | Q(coordinated_communities__in=communities)
+    ).values("pk")
+    return events.filter(
+        Q(object_type="registry.member", object_id__in=member_keys)
+        | Q(object_type="registry.community", object_id__in=community_keys)
+        | Q(actor__in=people)
+    )

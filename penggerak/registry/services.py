@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from penggerak.accounts import access
 from penggerak.accounts.models import Role, User
 from penggerak.core.audit import audit_record
-from penggerak.core.errors import DomainError, PermissionDenied
+from penggerak.core.errors import DomainError, PermissionDenied, Throttled
 from penggerak.core.identity import (
     normalize_nik,
+    search_nik,
     validate_email,
     validate_kbli,
     validate_nib,
@@ -30,6 +32,7 @@ from penggerak.core.identity import (
 )
 from penggerak.core.models import AuditEvent, Region, RegionLevel
 from penggerak.core.protection import nik_decrypt, nik_digest, nik_encrypt, nik_mask
+from penggerak.core.ratelimit import rate_limit_take
 from penggerak.core.text import search_text
 from penggerak.registry import signals
 from penggerak.registry import steps as step_defs
@@ -45,7 +48,11 @@ from penggerak.registry.models import (
     StepGapCount,
     StepRule,
 )
-from penggerak.registry.selectors import communities_visible_to, member_may_see
+from penggerak.registry.selectors import (
+    communities_visible_to,
+    member_find_by_nik,
+    member_may_see,
+)
 
 CONSENT_TEXT_VERSION = "2026-1"
 CONSENT_PURPOSE = "Keanggotaan gerakan dan pendampingan usaha"
@@ -73,7 +80,7 @@ def _require_coordinator_of(actor: Any, community: Community) -> None:
     """Only the secretariat (in scope) or the community's own coordinators may write."""
     if not communities_visible_to(actor).filter(pk=community.pk).exists():
         raise PermissionDenied()
-    if actor.role == Role.MEMBER and not actor.is_secretariat:
+    if access.is_member_user(actor) and not access.is_secretariat(actor):
         raise PermissionDenied()
 
 
@@ -428,7 +435,7 @@ def _change_step(
         if status == MemberStep.Status.DONE:
             if old_status != MemberStep.Status.DONE:
                 row.completed_at = at
-                row.completed_by = by if getattr(by, "is_authenticated", False) else None
+                row.completed_by = by if access.is_signed_in(by) else None
         else:
             row.completed_at = None
             row.completed_by = None
@@ -661,6 +668,49 @@ def member_reveal_nik(*, actor: Any, member: Member, reason: str) -> str:
     return nik_decrypt(member.nik_ciphertext)
 
 
+# A coordinator looking up the people in front of them: 30 in 10 minutes is plenty, and stops
+# a script from testing NIKs one after another (each costs a request and leaves an event).
+NIK_SEARCH_LIMIT = 30
+NIK_SEARCH_WINDOW_SECONDS = 10 * 60
+
+
+@transaction.atomic
+def member_nik_search(*, actor: Any, nik: str, via: str = "web") -> Member | None:
+    """Find the member with this NIK among those the actor may see (None: not found or not
+    the actor's to see, the two alike) and record the search (``nik_search``) with the NIK
+    masked, whether it found someone or not.
+
+    The search is looked up by keyed hash only and never put in a URL by the callers. Raises
+    DomainError ``nik_invalid`` (no search, nothing counted) when ``nik`` is not 16 digits, and
+    ``Throttled`` (429) past ``NIK_SEARCH_LIMIT`` searches of the actor in
+    ``NIK_SEARCH_WINDOW_SECONDS``.
+    """
+    digits = search_nik(nik)
+    if digits is None:
+        message = _("NIK terdiri dari 16 angka.")
+        raise DomainError("nik_invalid", message, fields={"nik": [message]})
+    subject = f"user:{getattr(actor, 'pk', None)}"
+    if not rate_limit_take(
+        "nik-search", subject, limit=NIK_SEARCH_LIMIT, window_seconds=NIK_SEARCH_WINDOW_SECONDS
+    ):
+        raise Throttled(
+            _(
+                "Terlalu banyak pencarian NIK: paling banyak %(limit)s dalam %(minutes)s menit. "
+                "Coba lagi nanti."
+            )
+            % {"limit": NIK_SEARCH_LIMIT, "minutes": NIK_SEARCH_WINDOW_SECONDS // 60}
+        )
+    found = member_find_by_nik(actor=actor, nik=digits)
+    audit_record(
+        actor=actor,
+        action=Action.NIK_SEARCH,
+        obj=found,
+        object_type=Member._meta.label_lower,
+        changes={"nik": nik_mask(digits), "found": found is not None, "via": via},
+    )
+    return found
+
+
 @transaction.atomic
 def member_self_register(
     *,
@@ -673,60 +723,109 @@ def member_self_register(
     sex: str | None = None,
     email: str = "",
     consent: bool,
-) -> Member:
+    client_address: str | None = None,
+) -> Member | None:
     """A person signs up on their phone: a pending member of the chosen community.
 
-    They log in with their phone number once the coordinator approves. Consent is required.
+    They log in with their phone number once the coordinator approves. Consent is required;
+    the password must pass Django's validators (AUTH_PASSWORD_VALIDATORS), compared with the
+    name and phone number too. Invalid input raises DomainError field by field.
+
+    Whether a NIK or phone number is registered is never told: such a sign-up returns None,
+    creates nothing, spends the same password hashing as a new one, and leaves an audit event
+    on the existing member or login so its coordinator or the secretariat can follow up.
+    ``client_address`` (the page passes it) may send ``PENGGERAK_SIGNUP_MAX_PER_ADDRESS``
+    accepted sign-ups per window; past that, Throttled (429) before anything is checked.
     """
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db.models import Q
+
+    from penggerak.accounts import throttle
+
+    if throttle.signup_is_limited(client_address):
+        raise Throttled(throttle.signup_limited_message())
     errors = _FieldErrors()
     # Every field is checked before anything is reported, so one try shows every problem.
-    if not " ".join((full_name or "").split()):
+    name = " ".join((full_name or "").split())
+    if not name:
         errors.add("full_name", _("Nama lengkap wajib diisi."))
-    _check_nik(errors, nik, birth_date=birth_date, sex=sex)
+    nik_result = _check_nik(errors, nik, birth_date=birth_date, sex=sex)
     if not consent:
         errors.add("consent", _("Persetujuan pemrosesan data wajib dicentang."))
     phone_result = validate_phone(phone or "")
     if not phone_result.valid:
         for issue in phone_result.errors:
             errors.add("phone", issue.message)
-    elif User.objects.filter(phone=phone_result.normalized).exists():
-        errors.add("phone", _("Nomor HP ini sudah dipakai akun lain."))
-    if len(password or "") < 8:
-        errors.add("password", _("Kata sandi minimal 8 karakter."))
-    if community.status != Community.Status.ACTIVE:
-        errors.add("community", _("Komunitas ini belum menerima pendaftaran."))
-    errors.raise_if_any()
     phone_e164 = phone_result.normalized or ""
     user = User(
         username=phone_e164,
         phone=phone_e164,
         role=Role.MEMBER,
         is_active=False,
-        first_name=" ".join(full_name.split())[:150],
+        first_name=name[:150],
+        email=email or "",
     )
+    try:
+        validate_password(password or "", user)
+    except ValidationError as error:
+        for message in error.messages:
+            errors.add("password", message)
+    if community.status != Community.Status.ACTIVE:
+        errors.add("community", _("Komunitas ini belum menerima pendaftaran."))
+    errors.raise_if_any()
+
+    throttle.signup_counted(client_address)
+    # Hashed before the duplicate check, so a known NIK or phone answers no faster.
     user.set_password(password)
-    user.save()
-    return member_register(
-        actor=None,
-        community=community,
-        full_name=full_name,
-        nik=nik,
-        birth_date=birth_date,
-        sex=sex,
-        phone=phone_result.normalized or "",
-        email=email,
-        consent=True,
-        status=Member.Status.PENDING,
-        user=user,
-    )
+    digest = nik_digest(nik_result.normalized or "")
+    existing_member = Member.objects.filter(nik_digest=digest).first()
+    existing_user = User.objects.filter(Q(phone=phone_e164) | Q(username=phone_e164)).first()
+    if existing_member is None and existing_user is None:
+        try:
+            with transaction.atomic():
+                user.save()
+                return member_register(
+                    actor=None,
+                    community=community,
+                    full_name=full_name,
+                    nik=nik,
+                    birth_date=birth_date,
+                    sex=sex,
+                    phone=phone_e164,
+                    email=email,
+                    consent=True,
+                    status=Member.Status.PENDING,
+                    user=user,
+                )
+        except IntegrityError:
+            pass  # the phone was taken in the meantime
+        except DomainError as error:
+            if error.code != "nik_duplicate":
+                raise
+        existing_member = Member.objects.filter(nik_digest=digest).first()
+        existing_user = User.objects.filter(Q(phone=phone_e164) | Q(username=phone_e164)).first()
+    changes = {"self_signup": "duplicate", "community": community.slug}
+    if existing_member is not None:
+        audit_record(
+            actor=None,
+            action=Action.CREATE,
+            obj=existing_member,
+            reason="Pendaftaran mandiri ditolak: NIK sudah terdaftar; tidak ada data baru",
+            changes=changes,
+        )
+    if existing_user is not None:
+        audit_record(
+            actor=None,
+            action=Action.CREATE,
+            obj=existing_user,
+            reason="Pendaftaran mandiri ditolak: nomor HP sudah terdaftar; tidak ada data baru",
+            changes=changes,
+        )
+    return None
 
 
 # --- Communities -------------------------------------------------------------------------
-
-
-def _require_secretariat(actor: Any) -> None:
-    if not (getattr(actor, "is_authenticated", False) and actor.is_secretariat):
-        raise PermissionDenied()
 
 
 def _unique_slug(model: Any, base: str) -> str:
@@ -748,7 +847,7 @@ def community_create(
     status: str = Community.Status.ACTIVE,
 ) -> Community:
     """The secretariat registers a community in a current regency/city. Raises DomainError."""
-    _require_secretariat(actor)
+    access.ensure(access.is_secretariat(actor))
     errors = _FieldErrors()
     name = " ".join((name or "").split())
     if not name:
@@ -782,7 +881,7 @@ def community_create(
 @transaction.atomic
 def community_add_coordinator(*, actor: Any, community: Community, user: User) -> None:
     """Make ``user`` a coordinator of ``community`` (their role becomes coordinator)."""
-    _require_secretariat(actor)
+    access.ensure(access.is_secretariat(actor))
     if user.role not in (Role.COORDINATOR, Role.MEMBER):
         raise DomainError("role_conflict", _("Pengguna ini sudah memiliki peran lain."))
     if user.role != Role.COORDINATOR:
@@ -916,7 +1015,7 @@ def partner_create(
     slug: str = "",
 ) -> Partner:
     """The secretariat registers a partner organisation. Raises DomainError."""
-    _require_secretariat(actor)
+    access.ensure(access.is_secretariat(actor))
     errors = _FieldErrors()
     name = " ".join((name or "").split())
     if not name:
@@ -949,7 +1048,7 @@ def partner_add_contact(
     *, actor: Any, partner: Partner, name: str, position: str = "", phone: str = "", email: str = ""
 ) -> PartnerContact:
     """Add a contact person to a partner; phone and email are validated."""
-    _require_secretariat(actor)
+    access.ensure(access.is_secretariat(actor))
     errors = _FieldErrors()
     if not (name or "").strip():
         errors.add("name", _("Nama kontak wajib diisi."))
@@ -975,7 +1074,7 @@ def agreement_create(
     scope: str = "",
 ) -> Agreement:
     """Record an MoU with a partner; numbers are unique per partner and dates ordered."""
-    _require_secretariat(actor)
+    access.ensure(access.is_secretariat(actor))
     errors = _FieldErrors()
     if not (number or "").strip():
         errors.add("number", _("Nomor MoU wajib diisi."))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("daftar/terkirim/", views.signup_done, name="signup_done"),
     path("anggota/", views.member_list, name="member_list"),
     path("anggota/baru/", views.member_create, name="member_create"),
+    path("anggota/cari/", views.member_search, name="member_search"),
     path("anggota/<int:pk>/", views.member_detail, name="member_detail"),
     path("anggota/<int:pk>/ubah/", views.member_update, name="member_update"),
     path("anggota/<int:pk>/pindah/", views.member_transfer, name="member_transfer"),

@@ -7,6 +7,7 @@ calls one service or selector, and renders. An htmx request gets the partial it 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,12 +19,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
 
 from penggerak.accounts.models import Role
-from penggerak.core.errors import DomainError, PermissionDenied
+from penggerak.core.errors import DomainError, PermissionDenied, Throttled
+from penggerak.core.identity import holds_nik, search_nik
 from penggerak.core.models import Region, RegionLevel
+from penggerak.core.protection import nik_mask
 from penggerak.core.views import domain_errors_as_http, form_add_domain_error
 from penggerak.registry import selectors, services
 from penggerak.registry.forms import (
@@ -101,20 +104,42 @@ def _positive_int(value: str | None) -> int | None:
     return number if number > 0 else None
 
 
-def _page_url(request: HttpRequest, *, after: int | None) -> str:
-    """This list's URL with its filters kept, empty ones dropped, and the keyset position set.
+def _page_url(query: QueryDict, *, after: int | None, drop: tuple[str, ...] = ()) -> str:
+    """The member list's URL with the filters of ``query`` kept, empty ones dropped, and the
+    keyset position set.
 
     Dropping the empty fields a filter form always sends keeps shared links short and readable.
     """
+    path = reverse("registry:member_list")
     params = QueryDict(mutable=True)
-    for key, values in request.GET.lists():
-        if key != "after":
+    for key, values in query.lists():
+        if key not in ("after", "csrfmiddlewaretoken", *drop):
             params.setlist(key, [v for v in values if v.strip()])
     for key in [k for k, v in params.lists() if not v]:
         del params[key]
     if after:
         params["after"] = str(after)
-    return f"{request.path}?{params.urlencode()}" if params else request.path
+    return f"{path}?{params.urlencode()}" if params else path
+
+
+def _member_list_page(
+    request: HttpRequest, context: dict, *, query: QueryDict, push: str, status: int = 200
+) -> HttpResponse:
+    """The results partial for htmx (with the address bar set to ``push``), else the whole
+    page with its filter form showing ``query``."""
+    user = request.user
+    context["may_register"] = _may_manage_members(user)
+    # The export buttons carry the list's filters, never a NIK.
+    filters = {k: v for k, v in _member_filters(query).items() if not holds_nik(v)}
+    context["export_query"] = urlencode(filters)
+    if request.htmx:
+        response = render(request, "registry/partials/member_results.html", context, status=status)
+        # The address bar shows the tidy URL, not every empty field the form sent.
+        return push_url(response, push)
+    context["filter_form"] = MemberFilterForm(
+        query, communities=selectors.communities_visible_to(user).order_by("name")
+    )
+    return render(request, "registry/member_list.html", context, status=status)
 
 
 @login_required
@@ -123,10 +148,35 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
     Keyset paging costs the same on page 1 and page 80,000; OFFSET would not. The total comes
     from ``member_count``, which reads the community counters when it can.
+
+    A NIK in ``?q=`` is not searched for: the URL carrying it sits in server logs and browser
+    history. The page drops it and says to use the search box, which posts (``member_search``).
+    """
+    if holds_nik(request.GET.get("q", "")):
+        message = _(
+            "NIK tidak dicari lewat alamat halaman. Ketik NIK di kotak pencarian: pencarian "
+            "itu dikirim tanpa masuk ke alamat halaman dan riwayat peramban."
+        )
+        without = _page_url(request.GET, after=None, drop=("q",))
+        if request.htmx:
+            context = {"members": [], "total": None, "filter_error": message}
+            return _member_list_page(request, context, query=QueryDict(), push=without)
+        messages.warning(request, message)
+        return _see_other(without)
+    return _member_list_get(request, request.GET)
+
+
+def _member_list_get(
+    request: HttpRequest, query: QueryDict, *, private: bool = False
+) -> HttpResponse:
+    """One keyset page of the list for the filters in ``query`` (no NIK among them).
+
+    ``private``: the search text stays out of every URL (the address bar, the pager) and off
+    the form; only the first page is shown.
     """
     user = request.user
-    filters = _member_filters(request.GET)
-    after = _positive_int(request.GET.get("after"))
+    filters = _member_filters(query)
+    after = _positive_int(query.get("after"))
     rows: list[Member] = []
     total = None
     filter_error = None
@@ -145,19 +195,86 @@ def member_list(request: HttpRequest) -> HttpResponse:
     context = {
         "members": rows[:MEMBER_PAGE_SIZE],
         "total": total,
-        "first_page_url": _page_url(request, after=None) if after else None,
-        "next_page_url": _page_url(request, after=next_after) if next_after else None,
+        "first_page_url": _page_url(query, after=None) if after else None,
+        "next_page_url": _page_url(query, after=next_after) if next_after else None,
         "filter_error": filter_error,
-        "may_register": _may_manage_members(user),
     }
-    if request.htmx:
-        response = render(request, "registry/partials/member_results.html", context)
-        # The address bar shows the tidy URL, not every empty field the form sent.
-        return push_url(response, _page_url(request, after=after))
-    context["filter_form"] = MemberFilterForm(
-        request.GET, communities=selectors.communities_visible_to(user).order_by("name")
-    )
-    return render(request, "registry/member_list.html", context)
+    if private:
+        shown = query.copy()
+        shown.pop("q", None)
+        context["first_page_url"] = context["next_page_url"] = None
+        return _member_list_page(request, context, query=shown, push=_page_url(shown, after=None))
+    return _member_list_page(request, context, query=query, push=_page_url(query, after=after))
+
+
+# A search with this many digits is a phone number, or a NIK still being typed (the live
+# search posts every pause): its first digits are the region and the birth date, so it goes
+# into no URL either.
+_DIGITS_KEPT_OUT_OF_URLS = 8
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+@sensitive_post_parameters("q")
+def member_search(request: HttpRequest) -> HttpResponse:
+    """The member list's search form posts here, so that what is typed never lands in a URL.
+
+    A NIK (16 digits, separators allowed) is looked up by ``services.member_nik_search``
+    (scoped, audited, rate-limited): without htmx a match opens the member's page; otherwise
+    the list shows the match, or says there is none, with the NIK masked, and the address bar
+    gets the list URL without it. Text holding a NIK among other words is refused. A phone
+    number (or the first digits of a NIK as the live search sends them) is listed here too,
+    out of the URL. A name goes on to the list's own URL, which may be shared and paged.
+    """
+    if request.method == "GET":
+        # Where the language switch of a page answered from here leads: the list, and
+        # nothing of a query string (it is never read).
+        return _see_other(reverse("registry:member_list"))
+    query = QueryDict(mutable=True)
+    for key, value in _member_filters(request.POST).items():
+        query[key] = value
+    typed = query.get("q", "")
+    nik = search_nik(typed)
+    if nik is None and not holds_nik(typed):
+        if sum(ch.isdigit() for ch in typed) >= _DIGITS_KEPT_OUT_OF_URLS:
+            return _member_list_get(request, query, private=True)
+        if request.htmx:
+            return _member_list_get(request, query)
+        return _see_other(_page_url(query, after=None))
+    rest = query.copy()
+    rest.pop("q", None)
+    plain = _page_url(rest, after=None)
+    if nik is None:
+        context = {
+            "members": [],
+            "total": None,
+            "filter_error": _("Ketik NIK saja (16 angka), tanpa kata lain."),
+        }
+        return _member_list_page(request, context, query=rest, push=plain, status=422)
+    try:
+        found = services.member_nik_search(actor=request.user, nik=nik, via="web")
+    except Throttled as err:
+        context = {"members": [], "total": None, "filter_error": err.message}
+        return _member_list_page(request, context, query=rest, push=plain, status=429)
+    if found is not None and not request.htmx:
+        return _see_other(reverse("registry:member_detail", args=[found.pk]))
+    if found is not None:
+        found.step_label = dict(STEPS).get(found.furthest_step, "")
+    context = {
+        "members": [found] if found else [],
+        "total": 1 if found else 0,
+        "filter_error": None,
+        "nik_searched": nik_mask(nik),
+    }
+    return _member_list_page(request, context, query=rest, push=plain)
+
+
+def _see_other(url: str) -> HttpResponse:
+    """303 See Other: the browser follows with a GET, and Back never posts a search again."""
+    response = HttpResponse(status=303)
+    response["Location"] = url
+    return response
 
 
 def _region_picker(
@@ -453,9 +570,16 @@ def member_reveal_nik(request: HttpRequest, pk: int) -> HttpResponse:
 
 @sensitive_post_parameters("password", "nik")
 def signup(request: HttpRequest) -> HttpResponse:
-    """A person joins a community from their phone; its coordinator approves them later."""
+    """A person joins a community from their phone; its coordinator approves them later.
+
+    A NIK or phone number that is already registered gets the same answer as a new one (the
+    service records it instead); too many sign-ups from one address answer 429.
+    """
+    from penggerak.accounts.throttle import client_address
+
     communities = selectors.community_directory().order_by("name")
     form = SignupForm(request.POST or None, communities=communities)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -466,13 +590,15 @@ def signup(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"],
                 password=data["password"],
                 consent=data["consent"],
+                client_address=client_address(request),
             )
         except DomainError as err:
             form_add_domain_error(form, err)
+            status = err.status_code if err.status_code == 429 else 200
         else:
             request.session["signup_community"] = data["community"].name
             return redirect("registry:signup_done")
-    return render(request, "registry/signup.html", {"form": form})
+    return render(request, "registry/signup.html", {"form": form}, status=status)
 
 
 def signup_done(request: HttpRequest) -> HttpResponse:

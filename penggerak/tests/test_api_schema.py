@@ -90,8 +90,11 @@ def test_every_operation_is_documented_and_secured():
         for method, operation in methods.items()
     }
     assert set(operations) == public | {
+        ("get", "/api/v1/auth/tokens"),
+        ("delete", "/api/v1/auth/tokens/{id}"),
         ("get", "/api/v1/members"),
         ("post", "/api/v1/members"),
+        ("post", "/api/v1/members/search-nik"),
         ("get", "/api/v1/members/{id}"),
         ("patch", "/api/v1/members/{id}"),
         ("post", "/api/v1/members/{id}/transfer"),

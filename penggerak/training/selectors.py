@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from penggerak.accounts.models import Role
+from penggerak.accounts import access
 from penggerak.core.errors import NotFound
 from penggerak.registry.models import Member
 from penggerak.registry.selectors import communities_visible_to, member_get
@@ -23,25 +23,21 @@ from penggerak.training.cards import parse_member_number
 from penggerak.training.models import Attendance, Certificate, Course, Event, Registration
 
 
-def _authenticated(actor: Any) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and actor.is_active)
-
-
 def events_visible_to(actor: Any) -> QuerySet[Event]:
     """Events the actor may see (see the module docstring)."""
     qs = Event.objects.select_related("course", "community", "partner")
-    if not _authenticated(actor):
+    if not access.is_signed_in(actor):
         return qs.none()
-    if actor.is_secretariat:
+    if access.is_secretariat(actor):
         if actor.province_id:
             return qs.filter(community__regency__code__startswith=actor.province_id)
         return qs
-    if actor.role == Role.COORDINATOR:
+    if access.is_coordinator(actor):
         return qs.filter(Q(community__coordinators=actor) | Q(is_open=True)).distinct()
-    if actor.role == Role.MEMBER:
+    if access.is_member_user(actor):
         own = Member.objects.filter(user=actor).values("community_id")
         return qs.filter(Q(community_id__in=own) | Q(is_open=True))
-    if actor.role == Role.PARTNER:
+    if access.is_partner_staff(actor):
         return qs.filter(partner__staff=actor)
     return qs.none()
 
@@ -79,9 +75,7 @@ def event_get(*, actor: Any, event_id: int) -> Event:
 
 def event_may_manage(*, actor: Any, event: Event) -> bool:
     """The organising community's coordinators and the secretariat in scope run the event."""
-    if not _authenticated(actor) or not (actor.is_secretariat or actor.is_coordinator):
-        return False
-    return communities_visible_to(actor).filter(pk=event.community_id).exists()
+    return access.may_manage_community(actor, event.community)
 
 
 def events_today(*, actor: Any) -> QuerySet[Event]:
@@ -135,7 +129,7 @@ def registration_of(*, event: Event, member: Member | None) -> Registration | No
 
 def own_member(actor: Any) -> Member | None:
     """The member record of a logged-in member, if any."""
-    if not _authenticated(actor):
+    if not access.is_signed_in(actor):
         return None
     return Member.objects.select_related("community").filter(user=actor).first()
 
@@ -189,7 +183,7 @@ def certificate_public(*, code: str) -> Certificate:
 def certificate_get(*, actor: Any, code: str) -> Certificate:
     """A certificate its holder, the event's organisers or the secretariat may download."""
     certificate = certificate_public(code=code)
-    if not _authenticated(actor):
+    if not access.is_signed_in(actor):
         raise NotFound(_("Sertifikat tidak ditemukan."))
     holder = certificate.member.user_id == actor.pk
     if not holder and not event_may_manage(actor=actor, event=certificate.event):
@@ -199,10 +193,10 @@ def certificate_get(*, actor: Any, code: str) -> Certificate:
 
 def course_list(*, actor: Any, active_only: bool = True) -> QuerySet[Course]:
     """Courses any logged-in user may browse; the secretariat also sees inactive ones."""
-    if not _authenticated(actor):
+    if not access.is_signed_in(actor):
         return Course.objects.none()
     qs = Course.objects.select_related("partner").order_by("title", "id")
-    if active_only and not actor.is_secretariat:
+    if active_only and not access.is_secretariat(actor):
         qs = qs.filter(active=True)
     return qs
 

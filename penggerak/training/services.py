@@ -17,12 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from penggerak.accounts import access
 from penggerak.core.audit import audit_record
 from penggerak.core.errors import DomainError, NotFound, PermissionDenied
 from penggerak.core.models import AuditEvent
 from penggerak.registry import steps as step_defs
 from penggerak.registry.models import Community, Member, Partner
-from penggerak.registry.selectors import communities_visible_to, member_may_see
+from penggerak.registry.selectors import member_may_see
 from penggerak.registry.services import member_step_record_evidence
 from penggerak.training import signals
 from penggerak.training.cards import parse_card_payload, parse_member_number
@@ -51,19 +52,9 @@ def _clean_text(value: Any, limit: int) -> str:
     return " ".join(str(value or "").replace("\x00", "").split())[:limit]
 
 
-def _require_secretariat(actor: Any) -> None:
-    if not getattr(actor, "is_authenticated", False) or not actor.is_secretariat:
-        raise PermissionDenied()
-
-
 def _require_organiser(actor: Any, community: Community) -> None:
     """Coordinators of the community, or the secretariat in scope."""
-    if not getattr(actor, "is_authenticated", False) or not (
-        actor.is_secretariat or actor.is_coordinator
-    ):
-        raise PermissionDenied()
-    if not communities_visible_to(actor).filter(pk=community.pk).exists():
-        raise PermissionDenied()
+    access.ensure(access.may_manage_community(actor, community))
 
 
 # --- Courses -----------------------------------------------------------------------------
@@ -82,7 +73,7 @@ def course_create(
 ) -> Course:
     """The secretariat adds a course with its ordered modules. Raises PermissionDenied or
     DomainError (empty title, unknown step, too many modules)."""
-    _require_secretariat(actor)
+    access.ensure(access.is_secretariat(actor))
     errors = _FieldErrors()
     title = _clean_text(title, 200)
     if not title:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from penggerak.accounts import access
 from penggerak.core.errors import DomainError, NotFound, PermissionDenied
 from penggerak.core.views import domain_errors_as_http, form_add_domain_error
 from penggerak.registry.selectors import communities_visible_to, member_get
@@ -49,7 +50,7 @@ def _qr_svg(data: str, scale: int = 4) -> str:
 
 
 def _may_organise(user) -> bool:
-    return user.is_secretariat or user.is_coordinator
+    return access.is_secretariat(user) or access.is_coordinator(user)
 
 
 # --- Events -------------------------------------------------------------------------------
@@ -416,7 +417,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "training/course_list.html",
-        {"page": _page(request, courses), "may_create": request.user.is_secretariat},
+        {"page": _page(request, courses), "may_create": access.is_secretariat(request.user)},
     )
 
 
@@ -434,7 +435,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def course_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_secretariat:
+    if not access.is_secretariat(request.user):
         raise DjangoPermissionDenied
     form = CourseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

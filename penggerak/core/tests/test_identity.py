@@ -124,6 +124,30 @@ def test_normalize_nik_returns_text_when_not_digits():
 
 
 @pytest.mark.parametrize(
+    ("typed", "nik", "holds"),
+    [
+        ("3273010201900001", "3273010201900001", True),
+        ("3273 0102 0190 0001", "3273010201900001", True),
+        ("3273.01.020190.0001", "3273010201900001", True),
+        ("NIK 3273010201900001", None, True),  # a NIK among words: still kept out of URLs
+        ("3273/0102/0190/0001 Siti", None, True),
+        ("************0001", None, True),  # a masked NIK
+        ("32**********0001", None, True),  # the older mask
+        ("32730102019000011", None, True),  # 17 digits: no phone is that long
+        ("+62 812 3456 7890", None, False),  # a phone: 13 digits
+        ("081234567890", None, False),
+        ("Siti Aminah", None, False),
+        ("327301020190", None, False),
+        ("", None, False),
+        (None, None, False),
+    ],
+)
+def test_search_text_holding_a_nik(typed, nik, holds):
+    assert identity.search_nik(typed) == nik
+    assert identity.holds_nik(typed) is holds
+
+
+@pytest.mark.parametrize(
     ("value", "code", "message"),
     [
         ("", "required", "NIK wajib diisi."),

@@ -40,8 +40,27 @@ def test_encryption_round_trip_hides_the_value():
     assert protection.nik_decrypt(token) == NIK
 
 
-def test_mask_keeps_province_and_last_four():
-    assert protection.nik_mask(NIK) == "32**********0001"
+def test_mask_keeps_the_last_four_digits_only():
+    # The other digits repeat the region (1-6) and birth date (7-12) shown beside the mask.
+    assert protection.nik_mask(NIK) == "************0001"
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        (NIK, "************0001"),
+        ("3273 0157 0790 0001", "************0001"),
+        ("'3273015707900001", "************0001"),
+        ("12345", "*2345"),  # a wrong length is still someone's digits
+        ("3.27301E+15", "****0115"),
+        ("************0001", "************0001"),  # masking twice changes nothing
+        ("1234", "1234"),
+        ("", ""),
+        ("tidak ada", "tidak ada"),
+    ],
+)
+def test_mask_of_a_nik_as_typed(typed, shown):
+    assert protection.nik_mask_text(typed) == shown
 
 
 @pytest.mark.django_db

@@ -70,7 +70,7 @@ def test_template_permissions(client, partner_user, member_user):
     assert client.get(url).status_code == 302
     for user in (partner_user, member_user):
         client.force_login(user)
-        assert client.get(url).status_code == 403
+        assert client.get(url).status_code == 404
 
 
 # --- export (the job itself: test_exports.py) ---------------------------------------------

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -188,9 +190,45 @@ def test_secretariat_imports_communities_and_sees_invitations(client, secretaria
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.DONE and run.summary["created"] == 1
     assert run.invitations[0]["username"] == "koord-okoce-cimahi"
-    assert run.invitations[0]["link"].startswith("/akun/undangan/")
+    # Kept sealed until shown: the clear link is nowhere in the row.
+    assert "/akun/undangan/" not in json.dumps(run.invitations)
     page = client.get(response.url).content.decode()
-    assert "http://testserver/akun/undangan/" in page
+    link = re.search(r'value="(http://testserver/akun/undangan/[^"]+)"', page).group(1)
+    # Shown once: the next visit names the invited login without the link, and the row
+    # keeps no link at all.
+    again = client.get(response.url).content.decode()
+    assert "koord-okoce-cimahi" in again and "/akun/undangan/" not in again
+    run.refresh_from_db()
+    assert run.invitations == [
+        {"community": "okoce-cimahi", "username": "koord-okoce-cimahi", "link": ""}
+    ]
+    # The link works: the invited coordinator sets a password with it.
+    activated = client.get(link.removeprefix("http://testserver"))
+    assert activated.status_code == 200
+
+
+def test_invitation_links_are_shown_only_to_who_ran_the_import(client, secretariat, tmp_path):
+    from penggerak.registry.tests.factories import UserFactory
+
+    path = write_csv(
+        tmp_path / "komunitas.csv",
+        [
+            ["Nama Komunitas", "Kode", "Kabupaten/Kota", "Koordinator"],
+            ["OK OCE Cimahi", "okoce-cimahi", "Kota Cimahi", "Asep Sunandar"],
+        ],
+    )
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("imports:upload"),
+        {"kind": "communities", "file": SimpleUploadedFile("komunitas.csv", path.read_bytes())},
+    )
+    other = UserFactory(username="sekretariat-lain", role="secretariat", is_staff=True)
+    client.force_login(other)
+    page = client.get(response.url).content.decode()
+    assert "koord-okoce-cimahi" in page and "/akun/undangan/" not in page
+    # Still there for the one who ran it.
+    client.force_login(secretariat)
+    assert "/akun/undangan/" in client.get(response.url).content.decode()
 
 
 def test_secretariat_without_province_may_use_a_community_column(
@@ -301,13 +339,49 @@ def test_uploader_and_secretariat_may_download(
         assert client.get(url).status_code == 200
 
 
+@pytest.mark.parametrize("name", ["laporan.csv", "laporan.xlsx", "berkas"])
+def test_every_download_is_audited(client, coordinator, community, tmp_path, name):
+    run = _done_run(client, coordinator, community, tmp_path)
+    client.force_login(coordinator)
+    response = client.get(reverse("imports:download", kwargs={"pk": run.pk, "name": name}))
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
+    event = AuditEvent.objects.get(action="download")
+    assert (event.actor, event.object_type, event.object_id) == (
+        coordinator,
+        "imports.importrun",
+        str(run.pk),
+    )
+    assert event.changes == {"file": name}
+
+
+@pytest.mark.parametrize(("label", "method", "name", "kwargs"), URL_CASES)
+def test_another_provinces_secretariat_gets_404_and_its_own_passes(
+    client, coordinator, community, tmp_path, label, method, name, kwargs
+):
+    """Before: any secretariat user opened every run and its clear-NIK upload."""
+    from penggerak.registry.tests.factories import UserFactory
+
+    run = _done_run(client, coordinator, community, tmp_path)  # Kota Bandung, Jawa Barat
+    url = reverse(name, kwargs={"pk": run.pk, **kwargs})
+    jatim = UserFactory(username="sek-jatim", role="secretariat", is_staff=True, province_id="35")
+    client.force_login(jatim)
+    audit_before = AuditEvent.objects.count()
+    assert getattr(client, method)(url).status_code == 404
+    assert AuditEvent.objects.count() == audit_before
+    jabar = UserFactory(username="sek-jabar", role="secretariat", is_staff=True, province_id="32")
+    client.force_login(jabar)
+    if method == "get":
+        assert client.get(url).status_code == 200
+
+
 def test_upload_page_permissions(client, coordinator, secretariat, partner_user, member_user):
     url = reverse("imports:upload")
     response = client.get(url)
     assert response.status_code == 302 and "/akun/masuk/" in response.url
     for user in (partner_user, member_user):
         client.force_login(user)
-        assert client.get(url).status_code == 403
+        assert client.get(url).status_code == 404
     client.force_login(coordinator)
     page = client.get(url).content.decode()
     assert "Templat anggota" in page and "Templat komunitas" not in page
@@ -408,3 +482,9 @@ def test_result_page_lists_problems_by_kind_refusals_first(
     assert text.index("sudah muncul di baris sebelumnya") < text.index("Kolom dikosongkan")
     assert "Baris 2, 3, 4, 5, 6 dan lainnya (lihat laporan)" in text
     assert "Lembar &quot;Desa Lain&quot; juga berisi daftar" in text
+
+
+def test_a_coordinator_with_one_community_finds_it_chosen(client, coordinator, community):
+    client.force_login(coordinator)
+    page = client.get(reverse("imports:upload")).content.decode()
+    assert re.search(rf'<option value="{community.pk}" selected>', page)

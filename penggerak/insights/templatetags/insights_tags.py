@@ -3,7 +3,7 @@
 from django import template
 from django.core.cache import cache
 
-from penggerak.accounts.models import Role
+from penggerak.accounts import access
 from penggerak.registry.models import Partner
 
 register = template.Library()
@@ -18,12 +18,12 @@ def insights_menu(user) -> dict:
     "reports": may open the reports and UMKM population pages, "partners": may open the
     partner impact pages}; the same rules as the views (secretariat, or staff of a partner)."""
     menu = {"dashboard": "", "reports": False, "partners": False}
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not access.is_signed_in(user):
         return menu
-    if user.is_secretariat:
+    if access.is_secretariat(user):
         menu["dashboard"] = user.province_id or "nation"
         menu["reports"] = menu["partners"] = True
-    elif user.role == Role.PARTNER:
+    elif access.is_partner_staff(user):
         key = f"insights:menu:partner:{user.pk}"
         staff = cache.get(key)
         if staff is None:

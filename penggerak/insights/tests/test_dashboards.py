@@ -379,3 +379,21 @@ def test_pace_since_start_on_the_page_and_in_the_targets_csv(client, secretariat
     assert targets[1][-1] == "off_track"
     client.cookies["django_language"] = "en"
     assert "Average per month since January 2019" in client.get("/dasbor/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "typed", ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1)", "-1+1"]
+)
+def test_csv_names_never_run_as_formulas(client, secretariat, coordinator, data, typed):
+    """Community and member names are typed by people; numbers stay numbers."""
+    data["quiet"].name = typed
+    data["quiet"].save(update_fields=["name"])
+    client.force_login(secretariat)
+    communities = rows_of(client.get("/dasbor/kabupaten/32.73/csv/komunitas/"))
+    assert communities[1] == ["bandung-dua", "'" + typed, "1", "", "", "1", "100.0", "0", "0"]
+
+    community = coordinator.coordinated_communities.get()
+    make_stuck(MemberFactory(community=community, full_name=typed), 3, 120)
+    client.force_login(coordinator)
+    rows = rows_of(client.get("/dasbor/komunitas/bandung-juara/csv/macet/"))
+    assert rows[1] == ["'" + typed, "3"]

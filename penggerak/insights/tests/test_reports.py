@@ -396,3 +396,32 @@ def test_htmx_refresh_returns_the_runs_only(client, secretariat, seeded):
         'hx-trigger="every 3s"'
         not in client.get("/dasbor/laporan/?part=runs", HTTP_HX_REQUEST="true").content.decode()
     )
+
+
+def test_names_are_printed_as_typed_and_never_run_as_formulas(seeded):
+    """reportlab reads a Paragraph as mini-HTML and openpyxl stores "=..." as a formula: a
+    community's name is neither markup in the PDF nor a formula in the XLSX."""
+    from penggerak.insights import reports
+    from penggerak.insights.scopes import parse_scope
+
+    name = "=SUM(1) Siti & <b>Juara</b> <font size=80>x</font>"
+    seeded.name = name
+    seeded.save(update_fields=["name"])
+    data = reports.report_data(parse_scope(f"community:{seeded.slug}"), dt.date(2020, 7, 1))
+    assert data.scope.name == name
+
+    # The text each BT...ET block draws: its strings in order, a line break as a space.
+    shown = []
+    for block in re.findall(r"BT (.*?) ET", pdf_text(reports.report_pdf(data)), re.S):
+        parts = re.findall(r"\(((?:\\.|[^\\)])*)\) Tj|(T\*)", block)
+        line = "".join(text if not wrap else " " for text, wrap in parts)
+        shown.append(re.sub(r"\\(.)", r"\1", line))
+    title, scope_line = (line for line in shown if name in line)  # printed as typed, twice
+    assert title.startswith(f"Laporan bulanan {name}")
+    assert scope_line.startswith(f"Cakupan: {name}")
+
+    workbook = load_workbook(io.BytesIO(reports.report_xlsx(data)))
+    cell = workbook["Target"]["B1"]
+    assert (cell.value, cell.data_type) == (name, "s")  # text, not a formula
+    cells = [c for sheet in workbook for row in sheet.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)

@@ -33,6 +33,7 @@ def _register(secretariat, community, serial, *, sex="P", joined_on=None, phone=
     )
 
 
+@pytest.mark.any_day
 def test_registration_updates_every_scope(secretariat, community):
     rollups.rebuild()
     member = _register(secretariat, community, 1, joined_on=dt.date(2020, 3, 5))
@@ -120,6 +121,7 @@ def test_check_reports_differences(secretariat, community):
     assert rollups.total("nation", "communities") == 1
 
 
+@pytest.mark.any_day
 def test_bulk_inserts_counted_like_the_signal_handlers(secretariat, community, other_community):
     rollups.rebuild()
     _register(secretariat, other_community, 7)

@@ -31,6 +31,7 @@ def _set(actor, **overrides):
 
 
 class TestAsOf:
+    @pytest.mark.any_day
     def test_default_today_then_setting_then_env(self, secretariat, monkeypatch):
         monkeypatch.delenv("PENGGERAK_AS_OF", raising=False)
         from django.utils import timezone

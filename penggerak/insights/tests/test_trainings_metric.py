@@ -137,8 +137,9 @@ def test_targets_api_accepts_trainings(client, api_token, secretariat, community
     assert str(METRICS["trainings"].label) == "Pelatihan terlaksana"
 
 
-def test_tiny_demo_trainings_count(monkeypatch):
-    """The demo writes its events in bulk; the rebuild that ends the load counts them."""
+def test_tiny_demo_trainings_count(monkeypatch, frozen_clock):
+    """The demo writes its events in bulk; the rebuild that ends the load counts them. The
+    demo is as of today, and so is the count: one day on a stopped clock."""
     from django.utils import timezone
 
     monkeypatch.delenv("PENGGERAK_AS_OF", raising=False)

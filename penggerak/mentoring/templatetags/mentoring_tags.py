@@ -3,6 +3,7 @@
 from django import template
 from django.core.cache import cache
 
+from penggerak.accounts import access
 from penggerak.core.notifications import notification_unread_count
 from penggerak.mentoring.models import Mentor
 
@@ -25,7 +26,7 @@ def menu_forget(user_id: int) -> None:
 @register.simple_tag
 def mentoring_menu(user) -> dict:
     """{"unread": notifications not yet read, "mentor": whether the user is a mentor}."""
-    if not getattr(user, "is_authenticated", False):
+    if not access.is_signed_in(user):
         return {"unread": 0, "mentor": False}
     key = menu_cache_key(user.pk)
     figures = cache.get(key)

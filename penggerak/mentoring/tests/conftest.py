@@ -19,7 +19,8 @@ def other_mentor(other_community):
 
 
 @pytest.fixture
-def today():
+def today(frozen_clock):
+    """Today, from a clock stopped for the test: no midnight passes between two reads."""
     return timezone.localdate()
 
 

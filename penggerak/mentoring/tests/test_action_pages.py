@@ -50,6 +50,7 @@ def state():
 # --- Services ------------------------------------------------------------------------------
 
 
+@pytest.mark.any_day
 def test_assignment_end_records_reason_in_audit(coordinator, assignment):
     ended = services.assignment_end(
         actor=coordinator, assignment=assignment, reason="  Anggota  pindah kota "
@@ -120,6 +121,7 @@ def test_member_page_offers_end_form_to_manager_only(coordinator, mentor, member
     assert reverse("mentoring:assignment_end", args=[member.pk]) not in page
 
 
+@pytest.mark.any_day
 def test_coordinator_ends_assignment(coordinator, member, assignment):
     client = client_for(coordinator)
     response = client.post(
@@ -224,6 +226,7 @@ def test_coordinator_ticks_without_htmx_back_to_member(coordinator, member, acti
     assert action.done_at is not None
 
 
+@pytest.mark.any_day
 def test_mentor_ticks_from_due_list(mentor, action):
     client = client_for(mentor.user)
     page = client.get(reverse("mentoring:my_mentees")).content.decode()

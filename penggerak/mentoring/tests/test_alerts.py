@@ -12,7 +12,7 @@ from penggerak.mentoring.alerts import stuck_alerts_send
 from penggerak.mentoring.tests.test_services import make_done
 from penggerak.registry.tests.factories import MemberFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 
 def test_job_is_registered_daily():

@@ -84,6 +84,7 @@ def test_create_mentor_refuses_malformed_community_slugs(client, bearer, coordin
     assert Mentor.objects.count() == 0
 
 
+@pytest.mark.any_day
 def test_assign_and_session_complete_step(client, bearer, coordinator, mentor, member):
     response = client.post(
         f"{API}/assignments",
@@ -152,6 +153,7 @@ def test_intruders_get_404_and_nothing_changes(request, client, bearer, intruder
     assert not Session.objects.exists()
 
 
+@pytest.mark.any_day
 def test_session_validation_errors(client, bearer, coordinator, mentor, member):
     services.assignment_create(actor=coordinator, mentor=mentor, member=member)
     response = client.post(

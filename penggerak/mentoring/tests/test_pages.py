@@ -101,6 +101,7 @@ def test_member_may_not_record_session_on_self(member_user, member, coordinator,
     assert not Session.objects.exists()
 
 
+@pytest.mark.any_day
 def test_coordinator_creates_mentor_assigns_and_records(coordinator, community, member):
     from penggerak.registry.tests.factories import UserFactory
 
@@ -138,6 +139,7 @@ def test_coordinator_creates_mentor_assigns_and_records(coordinator, community, 
     assert "Catat penjualan harian" in page
 
 
+@pytest.mark.any_day
 def test_session_form_errors_shown_and_nothing_saved(coordinator, mentor, member):
     services.assignment_create(actor=coordinator, mentor=mentor, member=member)
     response = client_for(mentor.user).post(
@@ -179,6 +181,7 @@ def test_caseload_full_message_on_page(coordinator, mentor, community):
     assert "batasnya 3" in response.content.decode()
 
 
+@pytest.mark.any_day
 def test_stuck_and_journey_pages(coordinator, other_coordinator, community, member):
     make_done(member, 2, 100)
     client = client_for(coordinator)

@@ -75,6 +75,7 @@ class TestMentors:
 
 
 class TestAssignments:
+    @pytest.mark.any_day
     def test_assign_and_reassign_ends_old(self, coordinator, mentor, member, community):
         first = services.assignment_create(
             actor=coordinator, mentor=mentor, member=member, goal="Naik kelas"
@@ -121,6 +122,7 @@ class TestAssignments:
 
 
 class TestSessions:
+    @pytest.mark.any_day
     def test_session_by_partner_mentor_completes_mentoring_step(
         self, coordinator, mentor, member, yesterday
     ):
@@ -146,6 +148,7 @@ class TestSessions:
         assert err.value.code == "no_mentor"
         assert not MemberStep.objects.filter(member=member, step=3).exists()
 
+    @pytest.mark.any_day
     def test_bad_session_nothing_saved(self, coordinator, mentor, member, today):
         services.assignment_create(actor=coordinator, mentor=mentor, member=member)
         with pytest.raises(DomainError) as err:
@@ -219,6 +222,7 @@ def make_done(member, step, days_ago):
 
 
 class TestStuck:
+    @pytest.mark.any_day
     def test_stuck_by_days_and_status(self, coordinator, community):
         stuck = MemberFactory(community=community, full_name="Macet")
         fresh = MemberFactory(community=community)

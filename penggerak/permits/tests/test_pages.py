@@ -1,8 +1,7 @@
-import datetime as dt
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from penggerak.permits.models import ChecklistResponse, Permit
 from penggerak.permits.tests.factories import PermitFactory
@@ -30,6 +29,7 @@ def test_business_page_shows_needed_and_held(login, coordinator, business):
     assert "206327301001228" in html
 
 
+@pytest.mark.any_day
 def test_permit_form_create_with_upload_and_issue(login, coordinator, business):
     client = login(coordinator)
     url = reverse("permits:permit_create", args=[business.pk])
@@ -40,7 +40,7 @@ def test_permit_form_create_with_upload_and_issue(login, coordinator, business):
             "kind": "nib",
             "status": "issued",
             "number": "1234567890123",
-            "issued_on": dt.date.today().isoformat(),
+            "issued_on": timezone.localdate().isoformat(),
             "document": SimpleUploadedFile("nib.pdf", PDF, content_type="application/pdf"),
         },
     )

@@ -12,21 +12,27 @@ from penggerak.permits.tests.factories import PermitFactory
 from penggerak.registry.models import MemberStep
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def today(frozen_clock):
+    """The services stamp and check dates against today: read from a stopped clock."""
+    return timezone.localdate()
 
 
 def pdf(name="izin.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-def test_issued_nib_fires_licensing_step_and_sets_business_nib(coordinator, business):
+@pytest.mark.any_day
+def test_issued_nib_fires_licensing_step_and_sets_business_nib(coordinator, business, today):
     permit = services.permit_create(
         actor=coordinator,
         business=business,
         kind="nib",
         status="issued",
         number="1234 5678 90123",
-        issued_on=TODAY - dt.timedelta(days=3),
+        issued_on=today - dt.timedelta(days=3),
     )
     assert permit.number == "1234567890123"
     assert permit.issuer == "OSS RBA (Kementerian Investasi/BKPM)"
@@ -48,28 +54,30 @@ def test_issued_nib_fires_licensing_step_and_sets_business_nib(coordinator, busi
     ).exists()
 
 
-def test_other_kind_is_evidence_but_does_not_complete_the_step(coordinator, business):
+@pytest.mark.any_day
+def test_other_kind_is_evidence_but_does_not_complete_the_step(coordinator, business, today):
     services.permit_create(
         actor=coordinator,
         business=business,
         kind="pirt",
         status="issued",
         number="206327301001228",
-        issued_on=TODAY,
+        issued_on=today,
     )
     step = MemberStep.objects.get(member=business.owner, step=4)
     assert step.status == "in_progress"
     assert step.evidence_keys[-1].startswith("pirt:")
 
 
-def test_owner_member_may_record_and_issue_own_permit(member_user, business):
+@pytest.mark.any_day
+def test_owner_member_may_record_and_issue_own_permit(member_user, business, today):
     permit = services.permit_create(actor=member_user, business=business, kind="nib")
     permit = services.permit_update(actor=member_user, permit=permit, status="submitted")
-    assert permit.submitted_on == TODAY
+    assert permit.submitted_on == today
     permit = services.permit_update(
         actor=member_user, permit=permit, status="issued", number="1234567890123"
     )
-    assert permit.issued_on == TODAY
+    assert permit.issued_on == today
     assert MemberStep.objects.get(member=business.owner, step=4).status == "done"
     business.refresh_from_db()
     assert business.nib == "1234567890123"
@@ -131,7 +139,8 @@ def test_unknown_status_refused(coordinator, business):
     assert err.value.code == "invalid_transition"
 
 
-def test_dates_are_checked(coordinator, business):
+@pytest.mark.any_day
+def test_dates_are_checked(coordinator, business, today):
     with pytest.raises(DomainError) as err:
         services.permit_create(
             actor=coordinator,
@@ -139,9 +148,9 @@ def test_dates_are_checked(coordinator, business):
             kind="pirt",
             status="issued",
             number="206327301001228",
-            submitted_on=TODAY - dt.timedelta(days=2),
-            issued_on=TODAY - dt.timedelta(days=5),
-            expires_on=TODAY - dt.timedelta(days=6),
+            submitted_on=today - dt.timedelta(days=2),
+            issued_on=today - dt.timedelta(days=5),
+            expires_on=today - dt.timedelta(days=6),
         )
     assert set(err.value.fields) == {"issued_on", "expires_on"}
     with pytest.raises(DomainError) as err:
@@ -150,7 +159,7 @@ def test_dates_are_checked(coordinator, business):
             business=business,
             kind="nib",
             status="submitted",
-            submitted_on=TODAY + dt.timedelta(days=1),
+            submitted_on=today + dt.timedelta(days=1),
         )
     assert set(err.value.fields) == {"submitted_on"}
 
@@ -221,34 +230,35 @@ def test_requirements_show_needed_vs_held(coordinator, business):
     assert by_kind["bpom"]["required"] is False
 
 
-def test_expiry_job_marks_expired_and_reminds_once(coordinator, member_user, business):
+@pytest.mark.any_day
+def test_expiry_job_marks_expired_and_reminds_once(coordinator, member_user, business, today):
     expired = PermitFactory(
         business=business,
-        issued_on=TODAY - dt.timedelta(days=400),
-        expires_on=TODAY - dt.timedelta(days=1),
+        issued_on=today - dt.timedelta(days=400),
+        expires_on=today - dt.timedelta(days=1),
     )
     soon = PermitFactory(
         business=business,
         kind="halal",
         number="ID32110000123450222",
-        issued_on=TODAY - dt.timedelta(days=300),
-        expires_on=TODAY + dt.timedelta(days=5),
+        issued_on=today - dt.timedelta(days=300),
+        expires_on=today + dt.timedelta(days=5),
     )
     later = PermitFactory(
         business=business,
         kind="bpom",
         number="MD 123456789012",
-        issued_on=TODAY - dt.timedelta(days=300),
-        expires_on=TODAY + dt.timedelta(days=45),
+        issued_on=today - dt.timedelta(days=300),
+        expires_on=today + dt.timedelta(days=45),
     )
     PermitFactory(
         business=business,
         kind="sni",
         number="SNI-1",
-        expires_on=TODAY + dt.timedelta(days=61),
-        issued_on=TODAY - dt.timedelta(days=3),
+        expires_on=today + dt.timedelta(days=61),
+        issued_on=today - dt.timedelta(days=3),
     )
-    assert services.permits_expiry_run(today=TODAY) == {"expired": 1, "reminders": 4}
+    assert services.permits_expiry_run(today=today) == {"expired": 1, "reminders": 4}
     expired.refresh_from_db()
     assert expired.status == "expired"
     keys = set(Notification.objects.values_list("user__username", "key"))
@@ -258,10 +268,10 @@ def test_expiry_job_marks_expired_and_reminds_once(coordinator, member_user, bus
         (coordinator.username, f"permit-expiry:{later.pk}:{later.expires_on}:60"),
         (member_user.username, f"permit-expiry:{later.pk}:{later.expires_on}:60"),
     }
-    assert services.permits_expiry_run(today=TODAY) == {"expired": 0, "reminders": 0}
+    assert services.permits_expiry_run(today=today) == {"expired": 0, "reminders": 0}
     # 15 days later: the 45-day permit crosses 30 days, the 61-day one 60 days, the 5-day
     # one has expired.
-    assert services.permits_expiry_run(today=TODAY + dt.timedelta(days=15)) == {
+    assert services.permits_expiry_run(today=today + dt.timedelta(days=15)) == {
         "expired": 1,
         "reminders": 4,
     }

@@ -54,7 +54,7 @@ def member_json(member):
         "community": community_ref(member.community),
         "full_name": member.full_name,
         "nik_masked": member.nik_masked,
-        "birth_date": member.birth_date.isoformat(),
+        "birth_year": member.birth_date.year,
         "sex": member.sex,
         "phone": member.phone,
         "email": member.email,
@@ -116,7 +116,7 @@ class TestMemberList:
                     },
                     "full_name": "Siti Aminah",
                     "nik_masked": member.nik_masked,
-                    "birth_date": "1985-03-14",
+                    "birth_year": 1985,
                     "sex": "P",
                     "phone": member.phone,
                     "email": "",
@@ -130,7 +130,7 @@ class TestMemberList:
             ],
         }
         full_nik = nik_decrypt(member.nik_ciphertext)
-        assert body["items"][0]["nik_masked"] == f"32{'*' * 10}{full_nik[-4:]}"
+        assert body["items"][0]["nik_masked"] == f"{'*' * 12}{full_nik[-4:]}"
         assert full_nik not in response.content.decode()
 
     def test_coordinator_sees_only_own_communities(
@@ -317,8 +317,8 @@ class TestMemberCreate:
             "id": created.pk,
             "community": community_ref(community),
             "full_name": "Dewi Lestari",
-            "nik_masked": "32**********4321",
-            "birth_date": "1990-05-17",
+            "nik_masked": "************4321",
+            "birth_year": 1990,
             "sex": "P",
             "phone": "+6281234567890",
             "email": "dewi@example.id",

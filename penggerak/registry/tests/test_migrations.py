@@ -50,3 +50,43 @@ def test_digests_go_to_bytes_and_back_without_losing_a_member():
         _migrate(BYTES)
     for member, nik in zip(members, niks, strict=True):
         assert Member.objects.get(nik_digest=protection.nik_digest(nik)).pk == member.pk
+
+
+LAST_FOUR = ("registry", "0007_member_nik_masked_last_four")
+
+
+def _leaf() -> tuple[str, str]:
+    executor = MigrationExecutor(connection)
+    (leaf,) = executor.loader.graph.leaf_nodes("registry")
+    return leaf
+
+
+@pytest.mark.django_db(transaction=True)
+def test_masked_niks_lose_the_province_code_in_one_update():
+    import datetime as dt
+
+    from django.test.utils import CaptureQueriesContext
+
+    niks = [compose_nik(BANDUNG_DISTRICT, dt.date(1980, 1, 1 + n), "L", n + 1) for n in range(3)]
+    members = [MemberFactory(nik=nik) for nik in niks]
+    leaf = _leaf()
+    try:
+        _migrate(BYTES)
+        # The old mask kept the province code: 32**********0001.
+        for member, nik in zip(members, niks, strict=True):
+            Member.objects.filter(pk=member.pk).update(nik_masked=nik[:2] + "*" * 10 + nik[-4:])
+
+        with CaptureQueriesContext(connection) as queries:
+            _migrate(LAST_FOUR)
+        writes = [q["sql"] for q in queries if "registry_member" in q["sql"]]
+        assert len(writes) == 1 and writes[0].startswith("UPDATE")  # set-wise, not per row
+        assert {m.pk: m.nik_masked for m in Member.objects.all()} == {
+            m.pk: "*" * 12 + nik[-4:] for m, nik in zip(members, niks, strict=True)
+        }
+
+        _migrate(BYTES)  # backwards changes nothing: the province code is not put back
+        assert set(Member.objects.values_list("nik_masked", flat=True)) == {
+            "*" * 12 + nik[-4:] for nik in niks
+        }
+    finally:
+        _migrate(leaf)

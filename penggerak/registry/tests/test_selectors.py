@@ -73,14 +73,41 @@ class TestFilters:
         ]
         assert names == ["Siti Ãminah"]
 
-    def test_nik_matches_exactly_in_any_format(self, secretariat, community):
+    @pytest.mark.parametrize(
+        "shape",
+        [
+            lambda nik: nik,
+            lambda nik: f"{nik[:6]} {nik[6:12]} {nik[12:]}",
+            lambda nik: f"{nik[:6]}.{nik[6:12]}-{nik[12:]}",
+            lambda nik: f"NIK {nik}",
+            lambda nik: "*" * 12 + nik[-4:],
+            lambda nik: nik[:2] + "*" * 10 + nik[-4:],
+        ],
+    )
+    def test_a_nik_is_never_a_list_filter(self, secretariat, community, shape):
+        """Filters travel in URLs (page, API, export): a NIK there would sit in logs."""
+        nik = compose_nik(BANDUNG_DISTRICT, dt.date(1979, 1, 2), "L", 77)
+        MemberFactory(community=community, nik=nik, sex="L", birth_date=dt.date(1979, 1, 2))
+        for read in (selectors.member_list, selectors.member_count):
+            with pytest.raises(DomainError) as refused:
+                read(actor=secretariat, filters={"q": shape(nik)})
+            assert refused.value.code == "nik_in_query"
+            assert refused.value.status_code == 422
+            assert set(refused.value.fields) == {"q"}
+
+    def test_nik_lookup_is_exact_and_scoped(
+        self, secretariat, coordinator, other_coordinator, community
+    ):
         nik = compose_nik(BANDUNG_DISTRICT, dt.date(1979, 1, 2), "L", 77)
         target = MemberFactory(
             community=community, nik=nik, sex="L", birth_date=dt.date(1979, 1, 2)
         )
         MemberFactory(community=community)
-        spaced = f"{nik[:6]} {nik[6:12]} {nik[12:]}"
-        assert list(selectors.member_list(actor=secretariat, filters={"q": spaced})) == [target]
+        assert selectors.member_find_by_nik(actor=secretariat, nik=nik) == target
+        assert selectors.member_find_by_nik(actor=coordinator, nik=nik) == target
+        assert selectors.member_find_by_nik(actor=other_coordinator, nik=nik) is None
+        other = compose_nik(BANDUNG_DISTRICT, dt.date(1979, 1, 2), "L", 78)
+        assert selectors.member_find_by_nik(actor=secretariat, nik=other) is None
 
     def test_phone_matches_in_local_form(self, secretariat, community):
         target = MemberFactory(community=community, phone="+6281398765432")

@@ -48,7 +48,7 @@ class TestMemberRegister:
         assert member.nik_digest == nik_digest(NIK_WOMAN)
         assert NIK_WOMAN not in member.nik_ciphertext
         assert nik_decrypt(member.nik_ciphertext) == NIK_WOMAN
-        assert member.nik_masked == NIK_WOMAN[:2] + "*" * 10 + NIK_WOMAN[-4:]
+        assert member.nik_masked == "*" * 12 + NIK_WOMAN[-4:]
         assert member.region_id == community.regency_id
         assert member.status == Member.Status.ACTIVE
         assert member.furthest_step == 1

@@ -3,6 +3,7 @@ their home and journey pages so check-in is one tap away."""
 
 from django import template
 
+from penggerak.accounts import access
 from penggerak.training import selectors
 
 register = template.Library()
@@ -14,7 +15,7 @@ TODAY_CARD_ROWS = 5
 def today_trainings(user) -> dict:
     """Today's non-cancelled events of a coordinator's communities (first few), each with
     its check-in button; nothing for other roles. One query."""
-    if not getattr(user, "is_authenticated", False) or not user.is_coordinator:
+    if not access.is_signed_in(user) or not access.is_coordinator(user):
         return {"show": False}
     rows = list(selectors.events_today(actor=user)[: TODAY_CARD_ROWS + 1])
     return {

@@ -96,6 +96,7 @@ class TestEvents:
             == 404
         )
 
+    @pytest.mark.any_day
     def test_list_filters_upcoming_and_date(self, client, bearer, secretariat, community, course):
         past = EventFactory(
             community=community, course=course, starts_at=timezone.now() - dt.timedelta(days=9)

@@ -62,3 +62,35 @@ def test_card_payload_round_trip_and_forgery():
 @given(st.text(max_size=120))
 def test_card_parser_refuses_anything_unsigned(text):
     assert parse_card_payload(text) is None
+
+
+def test_card_and_certificate_print_names_as_typed():
+    """These PDFs draw plain strings (no reportlab Paragraph, so no markup to escape): a name
+    with ``<b>`` and ``&`` is printed as typed. A Paragraph brought in later must escape."""
+    import base64
+    import contextlib
+    import re
+    import zlib
+
+    from penggerak.training.pdf import certificate_pdf, member_card_pdf
+
+    name = "Siti & <b>Juara</b> <font size=80>x</font>"
+
+    def drawn(data: bytes) -> str:
+        streams = re.findall(rb"stream\r?\n(.*?)endstream", data, re.S)
+        texts = []
+        for raw in streams:
+            raw = raw.strip()
+            if raw.endswith(b"~>"):  # reportlab's default: ASCII85 over Flate
+                raw = base64.a85decode(raw[:-2])
+            with contextlib.suppress(zlib.error):
+                raw = zlib.decompress(raw)
+            texts.append(raw.decode("latin-1"))
+        return "\n".join(texts)
+
+    card = member_card_pdf(name=name[:32], number="PGK-1", community=name, payload="x", title="t")
+    assert f"({name[:32]}) Tj" in drawn(card)
+    certificate = certificate_pdf(
+        heading="Sertifikat", holder=name, lines=[name], verify_url="https://x", verify_label="v"
+    )
+    assert drawn(certificate).count(f"({name}) Tj") == 2

@@ -18,6 +18,7 @@ from penggerak.training.tests.factories import EventFactory
 pytestmark = pytest.mark.django_db
 
 WIB = dt.timezone(dt.timedelta(hours=7))
+DECEMBER_8 = dt.datetime(2026, 12, 8, 10, 0, tzinfo=WIB)
 
 
 @pytest.fixture
@@ -92,22 +93,29 @@ def test_certificates_tab_lists_with_revoke_form(client, coordinator, certificat
     assert reverse("training:certificate_revoke", args=[certificate.code]) in html
 
 
-def test_coordinator_revokes_and_public_page_says_so(client, coordinator, certificate):
+@pytest.fixture
+def december():
+    """December: its Indonesian short month (Des) differs from the English one (Dec). The
+    whole test, certificate and login included: a login older than the 12-hour session, or
+    made after the revocation, would not be the page a coordinator sees."""
+    with time_machine.travel(DECEMBER_8, tick=False):
+        yield
+
+
+def test_coordinator_revokes_and_public_page_says_so(december, client, coordinator, certificate):
     client.force_login(coordinator)
-    # December: its Indonesian short month (Des) differs from the English one (Dec).
-    with time_machine.travel(dt.datetime(2026, 12, 8, 10, 0, tzinfo=WIB), tick=False):
-        response = client.post(
-            reverse("training:certificate_revoke", args=[certificate.code]),
-            {"reason": "Tidak hadir penuh"},
-            follow=True,
-        )
+    response = client.post(
+        reverse("training:certificate_revoke", args=[certificate.code]),
+        {"reason": "Tidak hadir penuh"},
+        follow=True,
+    )
     back = reverse("training:event_detail", args=[certificate.event_id]) + "?tab=certificates"
     assert response.redirect_chain == [(back, 302)]
     html = response.content.decode()
     assert "Sertifikat Siti Aminah dicabut." in html
     assert reverse("training:certificate_revoke", args=[certificate.code]) not in html
     certificate.refresh_from_db()
-    assert certificate.revoked_at is not None
+    assert certificate.revoked_at == DECEMBER_8
     assert AuditEvent.objects.get(object_type="training.certificate").reason == "Tidak hadir penuh"
     client.logout()
     public = client.get(reverse("training:certificate_verify", args=[certificate.code]))

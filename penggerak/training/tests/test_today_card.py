@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from penggerak.training.tests.factories import EventFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
 
 
 @pytest.fixture

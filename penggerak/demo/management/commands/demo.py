@@ -3,6 +3,7 @@ load synthetic data."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from penggerak.demo.generator import PRESETS, DemoDataExists, extension_names, load_demo
@@ -64,7 +65,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, preset: str, seed: int, if_empty: bool, scale: float, **options):
-        """Load the preset; progress on stderr, one summary line on stdout."""
+        """Load the preset; progress on stderr, one summary line on stdout. Refused in
+        production: demo logins share one published password."""
+        if settings.PRODUCTION:
+            raise CommandError(
+                "Data demo tidak dimuat: PENGGERAK_ENV=production. Login demo memakai kata "
+                "sandi yang diketahui umum. / The demo was not loaded: PENGGERAK_ENV=production. "
+                "Demo logins use a publicly known password."
+            )
         spec = PRESETS[preset]
         extensions = None
         if options.get("extensions") is not None:
